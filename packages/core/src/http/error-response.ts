@@ -1,0 +1,17 @@
+import type { WebhookError } from '../errors/webhook-error.js';
+import type { WebhookResponse } from './webhook-request.js';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as const;
+
+/** The JSON error body of the response contract: `{ "error": { "code", "message" } }`. */
+export function errorResponse(error: WebhookError): WebhookResponse {
+  const headers: Record<string, string> = { ...JSON_HEADERS };
+  if (error.code === 'method_not_allowed') headers.allow = 'POST';
+  return {
+    status: error.status,
+    headers,
+    body: JSON.stringify({ error: { code: error.code, message: error.message } }),
+  };
+}
+
+export const ACCEPTED: WebhookResponse = { status: 204, headers: {} };
