@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The delivery key of a Thryve webhook: `thryve:sha256:<hex>` of the decoded body.
+ *
+ * Thryve sends no delivery id, so a retry is recognised by its content. The decoded bytes are hashed,
+ * not the wire bytes, because a retry may be compressed differently (zstd level, frame options) while
+ * carrying the same JSON. The cost: two genuinely distinct deliveries with byte-identical bodies count
+ * as one. For data pushes nothing is lost (same points, same versions); a data notification repeated
+ * for the same range and types, while the first is still remembered, is not dispatched again.
+ */
+export function thryveDeliveryKey(decodedBody: Uint8Array): string {
+  return `thryve:sha256:${createHash('sha256').update(decodedBody).digest('hex')}`;
+}

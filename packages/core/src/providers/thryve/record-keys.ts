@@ -1,0 +1,58 @@
+/**
+ * Natural keys of Thryve data points, so a store keeps one row per point however often Thryve
+ * re-sends or updates it.
+ *
+ * Identity (per endUserId), from Thryve's docs:
+ * - epoch: dataSourceId, thirdPartyDataSourceId, dataTypeId, startTimestamp, generationType. The end
+ *   and the value are not part of it: Thryve updates a point when either changes.
+ * - daily: dataSourceId, dataTypeId, day.
+ * Epoch and daily points are different kinds because one id means different things in each
+ * (2000 is SleepStateBinary in epoch data and SleepDuration in daily data).
+ *
+ * The start is keyed as epoch milliseconds and the day as `YYYY-MM-DD`, so the ISO and the unix
+ * delivery of one point share a key. Absent optional parts are `null` in the key, and the parts are
+ * joined as a JSON array, so no value can run into its neighbour.
+ *
+ * Notifications and legacy source updates carry no data points and produce no records: they announce
+ * data to be fetched from Thryve's API, and storing that data is the application's business.
+ */
+import type { RecordRef } from '../../events/webhook-event.js';
+import { thryveEpochMs } from './timestamps.js';
+import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
+
+/** Record kinds of Thryve data points. */
+export const THRYVE_RECORD_KINDS = { epoch: 'thryve.epoch', daily: 'thryve.daily' } as const;
+
+/** The natural key of an epoch point within (thryve, `thryve.epoch`, endUserId). */
+export function thryveEpochRecordKey(point: ThryveEpochPoint): string {
+  return JSON.stringify([
+    point.dataSourceId,
+    point.details?.thirdPartyDataSourceId ?? null,
+    point.dataTypeId,
+    point.start.getTime(),
+    point.details?.generationType ?? null,
+  ]);
+}
+
+/** The natural key of a daily point within (thryve, `thryve.daily`, endUserId). */
+export function thryveDailyRecordKey(point: ThryveDailyPoint): string {
+  return JSON.stringify([point.dataSourceId, point.dataTypeId, point.day]);
+}
+
+/**
+ * The version of a point: `additionalDetails.creationTimestamp` (when Thryve received this version) in
+ * epoch milliseconds, or `undefined` when additional details are switched off.
+ */
+export function thryvePointVersion(point: ThryveEpochPoint | ThryveDailyPoint): number | undefined {
+  return thryveEpochMs(point.details?.creationTimestamp);
+}
+
+/** The record of an epoch point; `data` is the point as received. */
+export function thryveEpochRecordRef(endUserId: string, point: ThryveEpochPoint): RecordRef {
+  return { kind: THRYVE_RECORD_KINDS.epoch, userId: endUserId, key: thryveEpochRecordKey(point), version: thryvePointVersion(point), data: point.raw };
+}
+
+/** The record of a daily point; `data` is the point as received. */
+export function thryveDailyRecordRef(endUserId: string, point: ThryveDailyPoint): RecordRef {
+  return { kind: THRYVE_RECORD_KINDS.daily, userId: endUserId, key: thryveDailyRecordKey(point), version: thryvePointVersion(point), data: point.raw };
+}
