@@ -1,0 +1,161 @@
+import { createHmac } from 'node:crypto';
+import { WebhookError } from '../errors/webhook-error.js';
+import type { Authenticator, AuthInput } from './authenticator.js';
+import { checkTolerance, normalizeHeaderName } from './config-checks.js';
+import { digestsEqual } from './constant-time.js';
+import { decodeBase64, decodeHex } from './encoding.js';
+import { readHeader } from './headers.js';
+import { hmacKey } from './hmac-key.js';
+import { normalizeSecrets, type Secrets } from './secrets.js';
+import { assertWithinTolerance, parseFlexibleTimestamp } from './timestamp.js';
+
+/**
+ * Options of `hmacSignature`. The defaults are Thryve's documented scheme: lowercase hex HMAC-SHA256
+ * in `X-HMAC-Signature` over the body exactly as received (still compressed), followed by the value of
+ * `X-HMAC-Timestamp` when that header is present. Thryve has not published more than that, so every
+ * part is configurable.
+ */
+export interface HmacSignatureOptions {
+  /** The HMAC secret, or several (any match passes). Used as UTF-8 bytes. */
+  readonly secrets: Secrets;
+  /** The header carrying the signature. Default `'x-hmac-signature'`; any case. */
+  readonly header?: string;
+  /** Any HMAC digest Node's crypto supports (`'sha256'`, `'sha512'`, `'sha1'`…). Default `'sha256'`. */
+  readonly algorithm?: string;
+  /** How the signature is written: `'hex'` (either case) or `'base64'` (padded or not). Default `'hex'`. */
+  readonly encoding?: 'hex' | 'base64';
+  /** A label before the signature, such as `'sha256='`. Accepted, in any case, but not required. Default none. */
+  readonly prefix?: string;
+  /**
+   * Which bytes are signed: `'wire'`, exactly as received (still compressed), or `'decoded'`, after
+   * `Content-Encoding` decoding. Default `'wire'`.
+   */
+  readonly signedBytes?: 'wire' | 'decoded';
+  /**
+   * A header whose value, exactly as sent (as UTF-8, without the surrounding whitespace HTTP ignores),
+   * is appended to the signed bytes when present; `false` for none. Default `'x-hmac-timestamp'`.
+   */
+  readonly timestampHeader?: string | false;
+  /**
+   * How far the timestamp may be from the server clock, both ways, in seconds; `null` for no check.
+   * Default `null`: Thryve's timestamp format and semantics are undocumented. When set, the timestamp
+   * must be present and parse as unix seconds, unix milliseconds or ISO 8601.
+   */
+  readonly toleranceSeconds?: number | null;
+  /** Refuse deliveries without the timestamp header. Default `false` (implied by `toleranceSeconds`). */
+  readonly requireTimestamp?: boolean;
+}
+
+const OWNER = 'hmacSignature';
+
+/** Verifies an HMAC of the body (and optionally a timestamp header), Thryve's scheme by default. */
+export function hmacSignature(options: HmacSignatureOptions): Authenticator {
+  const keys = normalizeSecrets(options.secrets, OWNER).map((secret) => hmacKey(secret));
+  const header = normalizeHeaderName(options.header ?? 'x-hmac-signature', OWNER, 'header');
+  const algorithm = options.algorithm ?? 'sha256';
+  const digestLength = hmacLength(algorithm);
+  const encoding = options.encoding ?? 'hex';
+  if (encoding !== 'hex' && encoding !== 'base64') {
+    throw new TypeError(`${OWNER}: \`encoding\` must be 'hex' or 'base64'.`);
+  }
+  const prefix = options.prefix ?? '';
+  if (typeof prefix !== 'string') throw new TypeError(`${OWNER}: \`prefix\` must be a string such as 'sha256='.`);
+  const signedBytes = options.signedBytes ?? 'wire';
+  if (signedBytes !== 'wire' && signedBytes !== 'decoded') {
+    throw new TypeError(`${OWNER}: \`signedBytes\` must be 'wire' or 'decoded'.`);
+  }
+  const timestampHeader =
+    options.timestampHeader === false
+      ? undefined
+      : normalizeHeaderName(options.timestampHeader ?? 'x-hmac-timestamp', OWNER, 'timestampHeader');
+  const toleranceSeconds = checkTolerance(options.toleranceSeconds ?? null, OWNER);
+  const requireTimestamp = options.requireTimestamp === true || toleranceSeconds !== null;
+  if (timestampHeader === undefined && requireTimestamp) {
+    throw new TypeError(
+      `${OWNER}: \`requireTimestamp\` and \`toleranceSeconds\` need a \`timestampHeader\`; it is set to false.`,
+    );
+  }
+  const decode = encoding === 'hex' ? decodeHex : decodeBase64;
+  const name = `HMAC-${algorithm.toUpperCase()}`;
+
+  return {
+    stage: signedBytes,
+    description:
+      `${name} (${encoding}) in ${header} over the ${signedBytes === 'wire' ? 'body as received' : 'decoded body'}` +
+      (timestampHeader === undefined ? '' : ` followed by ${timestampHeader}`) +
+      (toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`),
+    verify({ headers, body, now }: AuthInput): void {
+      const received = readHeader(headers, header, 'malformed_signature');
+      if (received === undefined) {
+        throw new WebhookError(
+          'missing_signature',
+          `No ${header} header. Check that HMAC signing is switched on for this webhook with the sender, and that no proxy strips the header.`,
+        );
+      }
+      const signature = decode(stripPrefix(received, prefix), digestLength);
+      if (signature === undefined) {
+        throw new WebhookError(
+          'malformed_signature',
+          `The ${header} header is not a ${digestLength}-byte ${name} signature in ${encoding}. ` +
+            'Check the `algorithm`, `encoding` and `prefix` options against how the sender signs.',
+        );
+      }
+
+      const timestamp = timestampHeader === undefined ? undefined : readHeader(headers, timestampHeader, 'invalid_timestamp');
+      let timestampMs: number | undefined;
+      if (timestampHeader !== undefined && requireTimestamp) {
+        if (timestamp === undefined) {
+          throw new WebhookError(
+            'invalid_timestamp',
+            `No ${timestampHeader} header, and this receiver requires one. Check that the sender sends it, or set \`requireTimestamp: false\` and \`toleranceSeconds: null\`.`,
+          );
+        }
+        if (toleranceSeconds !== null) {
+          timestampMs = parseFlexibleTimestamp(timestamp);
+          if (timestampMs === undefined) {
+            throw new WebhookError(
+              'invalid_timestamp',
+              `The ${timestampHeader} header is not unix seconds, unix milliseconds or an ISO 8601 time, so \`toleranceSeconds\` cannot be checked.`,
+            );
+          }
+        }
+      }
+
+      let matched = false;
+      for (const key of keys) {
+        const hmac = createHmac(algorithm, key).update(body);
+        if (timestamp !== undefined) hmac.update(timestamp, 'utf8');
+        if (digestsEqual(hmac.digest(), signature)) matched = true;
+      }
+      if (!matched) {
+        throw new WebhookError(
+          'invalid_signature',
+          'No signature matched. Check that the secret is the HMAC secret set with the sender (for Thryve, in the Thryve dashboard), ' +
+            `that \`algorithm\`, \`encoding\` and \`signedBytes\` ('${signedBytes}') match how it signs, and that the body reaches wearhook exactly as received.`,
+        );
+      }
+      if (timestampMs !== undefined && toleranceSeconds !== null && timestampHeader !== undefined) {
+        assertWithinTolerance(timestampMs, now, toleranceSeconds, timestampHeader);
+      }
+    },
+  };
+}
+
+/** The HMAC output length of `algorithm`; refuses an algorithm Node cannot use for HMAC. */
+function hmacLength(algorithm: unknown): number {
+  try {
+    if (typeof algorithm !== 'string') throw new TypeError('not a string');
+    const length = createHmac(algorithm, 'probe').digest().length;
+    if (length > 0) return length;
+  } catch {
+    // Reported below, with the fix.
+  }
+  throw new TypeError(
+    `${OWNER}: \`algorithm\` ${JSON.stringify(algorithm)} is not an HMAC digest this Node.js supports. Use a name from crypto.getHashes(), such as 'sha256'.`,
+  );
+}
+
+function stripPrefix(value: string, prefix: string): string {
+  if (prefix === '' || value.length < prefix.length) return value;
+  return value.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase() ? value.slice(prefix.length).trimStart() : value;
+}
