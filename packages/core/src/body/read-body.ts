@@ -1,0 +1,149 @@
+import type { Readable } from 'node:stream';
+import getRawBody from 'raw-body';
+import { WebhookError } from '../errors/webhook-error.js';
+import { headerValue, type BodySource, type IncomingHeaders } from '../http/webhook-request.js';
+import { wireTooLarge } from './body-errors.js';
+import type { BodyLimits } from './limits.js';
+
+const KEEP_RAW_BYTES =
+  'Mount the webhook route before any body parser (for example before app.use(express.json())), or keep ' +
+  'the raw bytes exactly as received, still compressed, as a Buffer (for example req.rawBody).';
+
+/**
+ * The body's bytes exactly as received (still compressed), within `limits.maxWireBytes` and
+ * `limits.bodyTimeoutMs`.
+ * - `stream`: read with those limits. A `Content-Length` above the limit is refused before reading; on
+ *   timeout the stream is destroyed, so nothing keeps reading. A stream that has already ended, is
+ *   already being read, or is no longer readable is refused at once rather than waited on.
+ * - `buffer`: returned as it is, after the wire limit and a check that it matches `Content-Length`.
+ * - `consumed`: refused at once.
+ *
+ * Throws `WebhookError`: 413 `body_too_large`, 408 `body_timeout`, 400 `body_incomplete` (the sender
+ * went away or sent fewer bytes than `Content-Length`), 500 `body_already_consumed` (a setup error; the
+ * message says how to mount the middleware).
+ */
+export async function readBody(source: BodySource, headers: IncomingHeaders, limits: BodyLimits): Promise<Buffer> {
+  switch (source.kind) {
+    case 'consumed':
+      throw new WebhookError(
+        'body_already_consumed',
+        `The request body was already consumed by ${source.parser} and no raw bytes were kept, so the ` +
+          `delivery cannot be verified. ${KEEP_RAW_BYTES}`,
+      );
+    case 'buffer':
+      return checkCapturedBuffer(source.buffer, headers, limits);
+    case 'stream':
+      return readStream(source.stream, headers, limits);
+  }
+}
+
+function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: BodyLimits): Buffer {
+  if (buffer.length > limits.maxWireBytes) throw wireTooLarge(limits.maxWireBytes);
+  const declared = contentLength(headers);
+  // Typically a body parser's verify hook, which sees the body after decompression: verifying those bytes
+  // against a signature over the wire bytes would fail with a misleading 401.
+  if (declared !== undefined && declared !== buffer.length) {
+    throw new WebhookError(
+      'body_already_consumed',
+      `The captured raw body has ${buffer.length} bytes but Content-Length is ${declared}, so it is not ` +
+        `the body as received (perhaps captured after decompression). ${KEEP_RAW_BYTES}`,
+    );
+  }
+  return buffer;
+}
+
+function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimits): Promise<Buffer> {
+  const unusable = unusableStream(stream);
+  if (unusable) return Promise.reject(unusable);
+  const declared = contentLength(headers);
+  if (declared !== undefined && declared > limits.maxWireBytes) {
+    return Promise.reject(wireTooLarge(limits.maxWireBytes, declared));
+  }
+
+  return new Promise<Buffer>((resolve, reject) => {
+    let settled = false;
+    const settle = (error: WebhookError | undefined, body?: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve(body ?? Buffer.alloc(0));
+    };
+    const timer = setTimeout(() => {
+      settle(
+        new WebhookError(
+          'body_timeout',
+          `The request body did not arrive completely within limits.bodyTimeoutMs (${limits.bodyTimeoutMs} ms), ` +
+            'so the connection was closed. If the sender is legitimately this slow, raise limits.bodyTimeoutMs.',
+        ),
+      );
+      // Pausing would leave a half-read socket open until the server's own timeouts; destroying frees it
+      // now, and raw-body drops its listeners on 'close'. The sender sees a reset and retries.
+      stream.unpipe();
+      stream.destroy();
+    }, limits.bodyTimeoutMs);
+    // raw-body ignores a bare 'close' (a destroyed stream without an error), which would otherwise wait
+    // for the timeout.
+    const onClose = (): void => {
+      if (!stream.readableEnded) settle(incomplete('The sender closed the connection before the body was complete.'));
+    };
+    stream.on('close', onClose);
+    getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
+      (body) => settle(undefined, body),
+      (error: unknown) => settle(fromRawBodyError(error, limits)),
+    );
+  });
+}
+
+/** Why a stream cannot be read from the start any more, as an error; `undefined` when it can. */
+function unusableStream(stream: Readable): WebhookError | undefined {
+  let state: string | undefined;
+  if (stream.readableEnded) state = 'has already been read to the end';
+  else if (stream.destroyed && !stream.readableDidRead) {
+    return incomplete('The sender closed the connection before the body was read.');
+  } else if (stream.readable === false || stream.destroyed) state = 'is no longer readable';
+  else if (stream.readableDidRead) state = 'has already been partly read';
+  else if (stream.readableFlowing === true && stream.readableLength === 0) state = 'is already being read';
+  if (state === undefined) return undefined;
+  return new WebhookError(
+    'body_already_consumed',
+    `The request stream ${state} by something mounted before wearhook (usually a body parser), so the ` +
+      `bytes as received are gone. ${KEEP_RAW_BYTES}`,
+  );
+}
+
+function fromRawBodyError(error: unknown, limits: BodyLimits): WebhookError {
+  const details = (error ?? {}) as { type?: unknown; received?: unknown; expected?: unknown };
+  switch (details.type) {
+    case 'entity.too.large':
+      return wireTooLarge(limits.maxWireBytes);
+    case 'request.size.invalid':
+      return incomplete(`Received ${String(details.received)} bytes but Content-Length is ${String(details.expected)}.`, error);
+    case 'stream.encoding.set':
+      return new WebhookError(
+        'body_already_consumed',
+        `Something called setEncoding() on the request stream, so it yields text instead of the raw bytes. ${KEEP_RAW_BYTES}`,
+        { cause: error },
+      );
+    case 'stream.not.readable':
+      return new WebhookError(
+        'body_already_consumed',
+        `The request stream is no longer readable. ${KEEP_RAW_BYTES}`,
+        { cause: error },
+      );
+    default:
+      // 'request.aborted' and stream errors such as ECONNRESET: the body will not arrive.
+      return incomplete('The sender closed the connection before the body was complete.', error);
+  }
+}
+
+function incomplete(message: string, cause?: unknown): WebhookError {
+  return new WebhookError('body_incomplete', message, cause === undefined ? undefined : { cause });
+}
+
+/** A well-formed `Content-Length`, else `undefined` (Node's HTTP parser has already rejected bad ones). */
+function contentLength(headers: IncomingHeaders): number | undefined {
+  const value = headerValue(headers, 'content-length');
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined;
+}

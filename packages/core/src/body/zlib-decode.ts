@@ -1,0 +1,92 @@
+import zlib from 'node:zlib';
+import { decodedTooLarge, malformedEncoding } from './body-errors.js';
+
+type Options = zlib.ZlibOptions & zlib.BrotliOptions & { params?: Record<number, number> };
+type SyncDecode = (input: Buffer, options: Options) => Buffer;
+type AsyncDecode = (input: Buffer, options: Options, callback: (error: Error | null, result: Buffer) => void) => void;
+
+/** One node:zlib decompressor, in its one-shot synchronous and thread-pool forms. */
+export interface ZlibDecoder {
+  /** The coding's name, for error messages. */
+  readonly coding: string;
+  readonly sync: SyncDecode;
+  readonly async: AsyncDecode;
+  readonly options?: Options;
+}
+
+export const GUNZIP: ZlibDecoder = { coding: 'gzip', sync: zlib.gunzipSync, async: zlib.gunzip };
+export const INFLATE: ZlibDecoder = { coding: 'deflate', sync: zlib.inflateSync, async: zlib.inflate };
+export const INFLATE_RAW: ZlibDecoder = { coding: 'deflate', sync: zlib.inflateRawSync, async: zlib.inflateRaw };
+export const BROTLI: ZlibDecoder = { coding: 'br', sync: zlib.brotliDecompressSync, async: zlib.brotliDecompress };
+
+/**
+ * Bodies are decoded synchronously first, with output capped at this budget: for the 1–10 KB deliveries
+ * that make up nearly all traffic that is 5–20x faster than a trip through the thread pool, and it blocks
+ * the event loop for about a millisecond at worst. A body that decodes to more is decoded again on the
+ * thread pool with the real limit; the wasted work is bounded by this budget.
+ */
+export const SYNC_OUTPUT_BUDGET = 1024 * 1024;
+
+// Fewer, larger thread-pool round trips: measured 2.1 ms for 1 MB at 256 KiB against 6.8 ms at the 16 KiB default.
+const ASYNC_CHUNK_SIZE = 256 * 1024;
+
+/**
+ * Decodes `input` with a zlib decompressor, never holding much more than `maxBytes` of output: node:zlib's
+ * `maxOutputLength` stops the decompressor once the output passes it (checked per chunk, sync and async).
+ * Throws 413 `decoded_body_too_large` past `maxBytes` (the message names `reportedLimit`, default
+ * `maxBytes`) and 400 `malformed_encoding` for corrupt or truncated input.
+ */
+export async function decodeWithZlib(
+  decoder: ZlibDecoder,
+  input: Buffer,
+  maxBytes: number,
+  reportedLimit = maxBytes,
+): Promise<Buffer> {
+  let output: Buffer | undefined;
+  if (input.length <= SYNC_OUTPUT_BUDGET) {
+    const budget = Math.min(maxBytes, SYNC_OUTPUT_BUDGET);
+    try {
+      output = decoder.sync(input, { ...decoder.options, maxOutputLength: Math.max(budget, 1) });
+    } catch (error) {
+      if (!isOutputTooLarge(error) || budget >= maxBytes) throw toWebhookError(error, decoder, reportedLimit);
+    }
+  }
+  if (output === undefined) {
+    const options = { ...decoder.options, maxOutputLength: Math.max(maxBytes, 1), chunkSize: ASYNC_CHUNK_SIZE };
+    try {
+      output = await new Promise<Buffer>((resolve, reject) => {
+        decoder.async(input, options, (error, result) => (error ? reject(error) : resolve(result)));
+      });
+    } catch (error) {
+      throw toWebhookError(error, decoder, reportedLimit);
+    }
+  }
+  // maxOutputLength must be at least 1, so a limit of 0 is enforced here.
+  if (output.length > maxBytes) throw decodedTooLarge(reportedLimit);
+  return output;
+}
+
+/**
+ * Whether a `deflate` body carries the zlib wrapper (RFC 1950) that HTTP's `deflate` means. Some senders
+ * send raw deflate (RFC 1951) instead; a raw stream almost never starts with a valid zlib header, the same
+ * test browsers and curl use.
+ */
+export function hasZlibHeader(input: Uint8Array): boolean {
+  const cmf = input[0];
+  const flg = input[1];
+  if (cmf === undefined || flg === undefined) return false;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && ((cmf << 8) | flg) % 31 === 0;
+}
+
+function isOutputTooLarge(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+}
+
+function toWebhookError(error: unknown, decoder: ZlibDecoder, reportedLimit: number): Error {
+  if (isOutputTooLarge(error)) return decodedTooLarge(reportedLimit);
+  // Engine errors carry a numeric errno and a fixed message such as "unexpected end of file".
+  if (error instanceof Error && typeof (error as { errno?: unknown }).errno === 'number') {
+    return malformedEncoding(decoder.coding, error.message, error);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
