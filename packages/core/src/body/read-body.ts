@@ -75,13 +75,13 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
         new WebhookError(
           'body_timeout',
           `The request body did not arrive completely within limits.bodyTimeoutMs (${limits.bodyTimeoutMs} ms), ` +
-            'so the connection was closed. If the sender is legitimately this slow, raise limits.bodyTimeoutMs.',
+            'If the sender is legitimately this slow, raise limits.bodyTimeoutMs.',
         ),
       );
-      // Pausing would leave a half-read socket open until the server's own timeouts; destroying frees it
-      // now, and raw-body drops its listeners on 'close'. The sender sees a reset and retries.
+      // Not destroyed: the sender should get its 408. The error response carries `Connection: close`,
+      // so the HTTP server closes the socket as soon as the answer is written.
       stream.unpipe();
-      stream.destroy();
+      stream.pause();
     }, limits.bodyTimeoutMs);
     // raw-body ignores a bare 'close' (a destroyed stream without an error), which would otherwise wait
     // for the timeout.

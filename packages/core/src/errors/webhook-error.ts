@@ -49,6 +49,8 @@ export const WEBHOOK_ERROR_STATUS = {
    * The message says how to mount the middleware.
    */
   body_already_consumed: 500,
+  /** A bug or an unexpected failure inside wearhook; reported through `onError`, details never sent. */
+  internal_error: 500,
 } as const;
 
 export type WebhookErrorCode = keyof typeof WEBHOOK_ERROR_STATUS;

@@ -7,6 +7,8 @@ const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' } as co
 export function errorResponse(error: WebhookError): WebhookResponse {
   const headers: Record<string, string> = { ...JSON_HEADERS };
   if (error.code === 'method_not_allowed') headers.allow = 'POST';
+  // The rest of an unread body would otherwise be read as the next request on a kept-alive connection.
+  if (error.code === 'body_timeout' || error.code === 'body_too_large') headers.connection = 'close';
   return {
     status: error.status,
     headers,

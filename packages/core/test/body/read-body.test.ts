@@ -57,7 +57,7 @@ describe('readBody from a stream', () => {
     expect(error.message).toContain('Content-Length');
   });
 
-  it('408 body_timeout on a trickling stream, then stops reading it', async () => {
+  it('408 body_timeout on a trickling stream, then pauses it so the 408 can still be answered', async () => {
     const stream = new PassThrough();
     stream.write('{"a":');
     const timer = setInterval(() => stream.write(' '), 20);
@@ -71,9 +71,8 @@ describe('readBody from a stream', () => {
     } finally {
       clearInterval(timer);
     }
-    expect(stream.destroyed).toBe(true);
-    expect(stream.listenerCount('data')).toBe(0);
-    expect(stream.listenerCount('end')).toBe(0);
+    expect(stream.destroyed).toBe(false);
+    expect(stream.isPaused()).toBe(true);
   });
 
   it('400 body_incomplete when the stream errors (client abort)', async () => {

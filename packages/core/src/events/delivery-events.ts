@@ -1,0 +1,34 @@
+import type { ValidationIssue } from '../validation/schema-validator.js';
+import type { ProviderName } from './webhook-event.js';
+
+/**
+ * A delivery whose event type the provider is not known to send. It was acknowledged (unless the
+ * receiver is strict) and, with a store, kept as quarantined.
+ */
+export interface UnknownDeliveryEvent {
+  readonly provider: ProviderName;
+  readonly type: string;
+  readonly deliveryKey: string;
+  readonly receivedAt: Date;
+  readonly payload: unknown;
+}
+
+/** A delivery of a known event type whose payload failed that type's schema. */
+export interface InvalidDeliveryEvent extends UnknownDeliveryEvent {
+  readonly issues: readonly ValidationIssue[];
+}
+
+/** Where in the life of a delivery an error happened. */
+export type ErrorPhase = 'request' | 'handler' | 'dispatch';
+
+/**
+ * Reported to `onError` handlers: refused requests (`request`, with the WebhookError), handler
+ * failures (`handler`) and store or worker failures (`dispatch`).
+ */
+export interface ErrorEvent {
+  readonly provider: ProviderName;
+  readonly phase: ErrorPhase;
+  readonly error: unknown;
+  readonly deliveryKey?: string;
+  readonly eventType?: string;
+}

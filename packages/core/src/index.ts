@@ -1,0 +1,17 @@
+// Public API of @wearhook/core. Adapters (@wearhook/express, @wearhook/koa) build on these.
+export { WEBHOOK_ERROR_STATUS, WebhookError, isWebhookError, type WebhookErrorCode } from './errors/webhook-error.js';
+export type { BodySource, IncomingHeaders, WebhookRequest, WebhookResponse } from './http/webhook-request.js';
+export { nodeBodySource, type ParserTraces } from './http/node-body-source.js';
+export { DEFAULT_BODY_LIMITS, type BodyLimits } from './body/limits.js';
+export type { Authenticator, AuthInput } from './auth/authenticator.js';
+export { SchemaValidator, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
+export type { ProviderName, RecordRef, WebhookEventBase } from './events/webhook-event.js';
+export type { ErrorEvent, ErrorPhase, InvalidDeliveryEvent, UnknownDeliveryEvent } from './events/delivery-events.js';
+export type { EventSubscriptions, Handler } from './events/event-hub.js';
+export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
+export { createReceiver, type CreateReceiverOptions } from './receiver/create-receiver.js';
+export type { Receiver } from './receiver/receiver.js';
+export type { CommonReceiverOptions } from './receiver/receiver-options.js';
+export { withSubscriptions, type WithSubscriptions } from './receiver/with-subscriptions.js';
+export { createThryveReceiver, type ThryveWebhookOptions } from './receiver/thryve-receiver.js';
+export * from './providers/thryve/index.js';

@@ -1,0 +1,4 @@
+export { expressMiddleware, type ExpressWebhookMiddleware } from './express-middleware.js';
+export { thryveWebhooks } from './thryve-webhooks.js';
+export { terraWebhooks } from './terra-webhooks.js';
+export { vitalWebhooks } from './vital-webhooks.js';

@@ -1,0 +1,4 @@
+export { koaMiddleware, type KoaWebhookMiddleware } from './koa-middleware.js';
+export { thryveWebhooks } from './thryve-webhooks.js';
+export { terraWebhooks } from './terra-webhooks.js';
+export { vitalWebhooks } from './vital-webhooks.js';
