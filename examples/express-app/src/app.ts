@@ -1,4 +1,4 @@
-import { thryveWebhooks } from '@wearhook/express';
+import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/express';
 import express, { type Express } from 'express';
 import type { ExampleConfig } from './config.js';
 
@@ -11,21 +11,26 @@ export function createApp(config: ExampleConfig): Express {
   const app = express();
 
   const thryve = thryveWebhooks({ secret: config.thryveSecret });
+  const terra = terraWebhooks({ secret: config.terraSecret });
+  const vital = vitalWebhooks({ secret: config.vitalSecret });
+
+  // Handlers are typed by the event name: here `point.start` is a Date and `dataTypeId` a number.
   thryve.on('event.data.epoch.create', (event) => {
-    // Typed down to the points: event.points[0].start is a Date, dataTypeId a number.
     for (const point of event.points) void point.dataTypeId;
   });
-  thryve.onAny(printEvent);
-  thryve.onUnknown(printEvent);
-  thryve.onInvalid(printEvent);
-  thryve.onError(({ phase, error }) => {
-    if (phase !== 'request') console.error('wearhook handler error:', error);
-  });
+  for (const receiver of [thryve, terra, vital]) {
+    receiver.onAny(printEvent);
+    receiver.onUnknown(printEvent);
+    receiver.onInvalid(printEvent);
+    receiver.onError(({ phase, error }) => {
+      if (phase !== 'request') console.error('wearhook handler error:', error);
+    });
+  }
 
   // app.all, not app.post: other methods get 405 with Allow: POST instead of Express's 404.
+  // Mounted before any body parser, so wearhook reads the bytes exactly as received.
   app.all('/webhooks/thryve', thryve);
-  app.all(['/webhooks/terra', '/webhooks/vital'], (_req, res) => {
-    res.status(501).json({ error: { code: 'not_implemented', message: 'Terra and Vital arrive in the next release.' } });
-  });
+  app.all('/webhooks/terra', terra);
+  app.all('/webhooks/vital', vital);
   return app;
 }

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { thryveWebhooks } from '@wearhook/koa';
+import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/koa';
 import Koa from 'koa';
 import type { ExampleConfig } from './config.js';
 
@@ -13,19 +13,26 @@ export function createApp(config: ExampleConfig): Koa {
   const router = new Router();
 
   const thryve = thryveWebhooks({ secret: config.thryveSecret });
-  thryve.onAny(printEvent);
-  thryve.onUnknown(printEvent);
-  thryve.onInvalid(printEvent);
-  thryve.onError(({ phase, error }) => {
-    if (phase !== 'request') console.error('wearhook handler error:', error);
+  const terra = terraWebhooks({ secret: config.terraSecret });
+  const vital = vitalWebhooks({ secret: config.vitalSecret });
+
+  // Handlers are typed by the event name: here `event.data` is Vital's sleep summary.
+  vital.on('daily.data.sleep.created', (event) => {
+    void event.payload.data;
   });
+  for (const receiver of [thryve, terra, vital]) {
+    receiver.onAny(printEvent);
+    receiver.onUnknown(printEvent);
+    receiver.onInvalid(printEvent);
+    receiver.onError(({ phase, error }) => {
+      if (phase !== 'request') console.error('wearhook handler error:', error);
+    });
+  }
 
   // router.all, not router.post: other methods get 405 with Allow: POST.
   router.all('/webhooks/thryve', thryve);
-  router.all(['/webhooks/terra', '/webhooks/vital'], (ctx) => {
-    ctx.status = 501;
-    ctx.body = { error: { code: 'not_implemented', message: 'Terra and Vital arrive in the next release.' } };
-  });
+  router.all('/webhooks/terra', terra);
+  router.all('/webhooks/vital', vital);
   app.use(router.routes());
   return app;
 }

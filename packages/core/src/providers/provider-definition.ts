@@ -8,6 +8,11 @@ export interface EventContext {
   readonly payload: unknown;
   readonly deliveryKey: string;
   readonly receivedAt: Date;
+  /**
+   * The delivery's headers when the event is built at receipt (e.g. Terra's `terra-reference`); absent
+   * when a store's worker rebuilds the event from the stored body.
+   */
+  readonly headers?: IncomingHeaders;
 }
 
 /**

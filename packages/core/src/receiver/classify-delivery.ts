@@ -1,4 +1,5 @@
 import type { InvalidDeliveryEvent, UnknownDeliveryEvent } from '../events/delivery-events.js';
+import type { IncomingHeaders } from '../http/webhook-request.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 
 /** What a parsed body turned out to be. Valid events are built by the provider; the rest are kept as-is. */
@@ -12,6 +13,7 @@ export interface ClassifyInput {
   readonly payload: unknown;
   readonly deliveryKey: string;
   readonly receivedAt: Date;
+  readonly headers?: IncomingHeaders;
 }
 
 /**

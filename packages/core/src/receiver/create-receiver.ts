@@ -68,7 +68,7 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
       throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
     }
     const deliveryKey = provider.deliveryKey(headers, decoded);
-    const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt: new Date(now) });
+    const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt: new Date(now), headers });
     if (strict) refuseIfNotValid(delivery);
 
     const failures = await dispatch(delivery);

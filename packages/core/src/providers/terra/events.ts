@@ -1,0 +1,155 @@
+/** Builds the typed Terra event of a payload that passed its schema. */
+import type { RecordRef } from '../../events/webhook-event.js';
+import { headerValue, type IncomingHeaders } from '../../http/webhook-request.js';
+import type { EventContext } from '../provider-definition.js';
+import { TERRA_REFERENCE_HEADER } from './delivery-key.js';
+import type { TerraDataEventType, TerraEventType, TerraUserNoticeEventType } from './event-types.js';
+import type { TerraPayloadMap, TerraUser } from './generated/types.js';
+import { terraAthleteRecordRef, terraRecordRefs } from './record-keys.js';
+import { terraEpochMs } from './timestamps.js';
+import type { TerraEvent, TerraEventMap } from './types.js';
+
+/**
+ * The context a receiver may give: `EventContext` plus the request headers, from which the
+ * `terra-reference` of chunked large requests is read. Without headers `reference` is `undefined`.
+ */
+export type TerraEventContext = EventContext & { readonly headers?: IncomingHeaders };
+
+/**
+ * The typed event for `context.type`. The payload must have passed that type's schema; this is not
+ * checked again. Throws for a type that is not Terra's.
+ */
+export function toTerraEvent(context: TerraEventContext): TerraEvent {
+  const type = context.type as TerraEventType;
+  switch (type) {
+    case 'activity':
+    case 'body':
+    case 'daily':
+    case 'health_observation':
+    case 'hormone':
+    case 'menstruation':
+    case 'nutrition':
+    case 'planned_workout':
+    case 'sleep':
+      return dataEvent(type, context);
+    case 'athlete':
+      return athleteEvent(context);
+    case 'auth':
+    case 'deauth':
+    case 'access_revoked':
+    case 'connection_error':
+    case 'permission_change':
+      return noticeEvent(type, context);
+    case 'user_reauth':
+      return userReauthEvent(context);
+    case 'auth_cancelled':
+      return authCancelledEvent(context);
+    case 's3_payload':
+    case 's3_upload':
+      return s3Event(type, context);
+    case 'large_request_sending':
+    case 'large_request_processing':
+      return largeRequestEvent(type, context);
+    case 'lab_report.completed':
+    case 'lab_report.failed':
+      return labReportEvent(type, context);
+    default: {
+      const unknownType: never = type;
+      throw new Error(`Not a Terra event type: ${JSON.stringify(unknownType)}`);
+    }
+  }
+}
+
+function base<Type extends TerraEventType>(type: Type, context: TerraEventContext) {
+  return {
+    provider: 'terra',
+    type,
+    deliveryKey: context.deliveryKey,
+    receivedAt: context.receivedAt,
+    payload: context.payload as TerraPayloadMap[Type],
+    reference: context.headers === undefined ? undefined : headerValue(context.headers, TERRA_REFERENCE_HEADER),
+  } as const;
+}
+
+function userEvent<Type extends TerraEventType>(type: Type, context: TerraEventContext, user: TerraUser, records: readonly RecordRef[]) {
+  return {
+    ...base(type, context),
+    records,
+    userId: user.user_id,
+    user,
+    dataProvider: user.provider,
+    referenceId: user.reference_id ?? undefined,
+  };
+}
+
+// The generic builders below cast through `unknown`: TypeScript cannot relate a generic `Type` to the
+// matching member of the event map, though every caller passes a literal type and its own payload.
+
+function noticeEvent<Type extends TerraUserNoticeEventType>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
+  const payload = context.payload as TerraPayloadMap[TerraUserNoticeEventType];
+  return userEvent(type, context, payload.user, []) as unknown as TerraEventMap[Type];
+}
+
+function dataEvent<Type extends TerraDataEventType>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
+  const payload = context.payload as TerraPayloadMap[TerraDataEventType];
+  // Each data type keys its own item shape; the switch above guarantees `type` matches `payload`.
+  const records = terraRecordRefs(type as 'activity', payload.user.user_id, payload.data as TerraPayloadMap['activity']['data']);
+  return userEvent(type, context, payload.user, records) as unknown as TerraEventMap[Type];
+}
+
+function athleteEvent(context: TerraEventContext): TerraEventMap['athlete'] {
+  const payload = context.payload as TerraPayloadMap['athlete'];
+  const records = [terraAthleteRecordRef(payload.user.user_id, payload.athlete)];
+  return { ...userEvent('athlete', context, payload.user, records), athlete: payload.athlete };
+}
+
+function userReauthEvent(context: TerraEventContext): TerraEventMap['user_reauth'] {
+  const payload = context.payload as TerraPayloadMap['user_reauth'];
+  return { ...userEvent('user_reauth', context, payload.new_user, []), oldUserId: payload.old_user?.user_id };
+}
+
+function authCancelledEvent(context: TerraEventContext): TerraEventMap['auth_cancelled'] {
+  const payload = context.payload as TerraPayloadMap['auth_cancelled'];
+  return {
+    ...base('auth_cancelled', context),
+    records: [],
+    referenceId: payload.reference_id ?? undefined,
+    reason: payload.reason ?? undefined,
+  };
+}
+
+function s3Event<Type extends 's3_payload' | 's3_upload'>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
+  const payload = context.payload as TerraPayloadMap[Type];
+  return {
+    ...base(type, context),
+    records: [],
+    url: payload.url,
+    expiresIn: payload.expires_in,
+    expiresAt: new Date(context.receivedAt.getTime() + payload.expires_in * 1000),
+  } as unknown as TerraEventMap[Type];
+}
+
+function largeRequestEvent<Type extends 'large_request_sending' | 'large_request_processing'>(
+  type: Type,
+  context: TerraEventContext,
+): TerraEventMap[Type] {
+  const payload = context.payload as TerraPayloadMap['large_request_sending'] | TerraPayloadMap['large_request_processing'];
+  return {
+    ...userEvent(type, context, payload.user, []),
+    reference: payload.reference,
+    expectedPayloads: 'expected_payloads' in payload ? payload.expected_payloads : undefined,
+  } as unknown as TerraEventMap[Type];
+}
+
+function labReportEvent<Type extends 'lab_report.completed' | 'lab_report.failed'>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
+  const payload = context.payload as TerraPayloadMap[Type];
+  const occurredAt = terraEpochMs(payload.occurred_at);
+  return {
+    ...base(type, context),
+    records: [],
+    eventId: payload.event_id,
+    occurredAt: occurredAt === undefined ? undefined : new Date(occurredAt),
+    sessionId: payload.data.session_id,
+    referenceId: payload.data.reference_id,
+  } as unknown as TerraEventMap[Type];
+}
