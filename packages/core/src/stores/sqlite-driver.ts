@@ -1,0 +1,95 @@
+/** The SQLite bindings the SQLite store can run on; both expose the `node:sqlite` API. */
+export type SqliteDriverName = 'node:sqlite' | '@photostructure/sqlite';
+
+export type SqliteValue = string | number | bigint | null | Uint8Array;
+export type SqliteRow = Record<string, unknown>;
+
+/** The part of `node:sqlite`'s `StatementSync` the store uses. */
+export interface SqliteStatement {
+  run(parameters?: Record<string, SqliteValue>): { changes: number | bigint };
+  get(parameters?: Record<string, SqliteValue>): SqliteRow | undefined;
+  all(parameters?: Record<string, SqliteValue>): SqliteRow[];
+}
+
+/** The part of `node:sqlite`'s `DatabaseSync` the store uses. */
+export interface SqliteDatabase {
+  exec(sql: string): void;
+  prepare(sql: string): SqliteStatement;
+  close(): void;
+}
+
+export interface SqliteDriver {
+  readonly name: SqliteDriverName;
+  open(filename: string): SqliteDatabase;
+}
+
+type DatabaseConstructor = new (filename: string) => SqliteDatabase;
+
+const loaded = new Map<SqliteDriverName, Promise<SqliteDriver>>();
+
+/**
+ * Loads a SQLite binding. `auto` prefers `node:sqlite`, built into Node 22.13+ (22.5 to 22.12 only with
+ * `--experimental-sqlite`), and falls back to `@photostructure/sqlite`, the same API with prebuilt
+ * binaries inside its npm package (an optional dependency of `@wearhook/core`, so Node 20 needs no
+ * compiler). Rejects with an error that says what to install when neither loads.
+ */
+export async function loadSqliteDriver(preference: SqliteDriverName | 'auto' = 'auto'): Promise<SqliteDriver> {
+  if (preference !== 'auto') return load(preference);
+  try {
+    return await load('node:sqlite');
+  } catch (builtinError) {
+    try {
+      return await load('@photostructure/sqlite');
+    } catch (packageError) {
+      throw new Error(
+        `No SQLite driver: this Node (${process.version}) has no usable node:sqlite (Node 22.13+ has it) and ` +
+          'the optional dependency @photostructure/sqlite could not be loaded (was it installed?). ' +
+          'Upgrade Node, install @photostructure/sqlite@^1.2.1, or use the memory or PostgreSQL store.',
+        { cause: new AggregateError([builtinError, packageError]) },
+      );
+    }
+  }
+}
+
+function load(name: SqliteDriverName): Promise<SqliteDriver> {
+  let driver = loaded.get(name);
+  if (driver === undefined) {
+    driver = importDriver(name);
+    // A failed import is not cached, so a later call can succeed (e.g. after an install).
+    driver.catch(() => loaded.delete(name));
+    loaded.set(name, driver);
+  }
+  return driver;
+}
+
+async function importDriver(name: SqliteDriverName): Promise<SqliteDriver> {
+  // A variable specifier: typings for node:sqlite exist only in newer @types/node, and the package
+  // must stay a lazy, optional import so Node 22+ never loads it.
+  const specifier: string = name;
+  const module = (await import(specifier)) as { DatabaseSync?: unknown };
+  if (typeof module.DatabaseSync !== 'function') {
+    throw new Error(`${name} does not export DatabaseSync.`);
+  }
+  const DatabaseSync = module.DatabaseSync as DatabaseConstructor;
+  return { name, open: (filename) => new DatabaseSync(filename) };
+}
+
+/**
+ * Runs `work` in a write transaction. `BEGIN IMMEDIATE` takes the write lock up front, so a busy
+ * database fails fast at BEGIN (after the busy timeout) instead of in the middle.
+ */
+export function inWriteTransaction<T>(db: SqliteDatabase, work: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = work();
+    db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    try {
+      db.exec('ROLLBACK');
+    } catch {
+      // SQLite may already have rolled back (e.g. on SQLITE_FULL); the original error matters.
+    }
+    throw error;
+  }
+}

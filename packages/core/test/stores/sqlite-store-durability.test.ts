@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSqliteDriver, type SqliteDatabase } from '../../src/stores/sqlite-driver.js';
+import { SchemaVersionError, SQLITE_MIGRATIONS } from '../../src/stores/sqlite-migrations.js';
+import { createSqliteStore } from '../../src/stores/sqlite-store.js';
+import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
+import { tempDir } from './sqlite-test-support.js';
+import { newDelivery } from './webhook-store-contract.js';
+
+/** Runs a TypeScript fixture in a fresh Node process (the same Node that runs the tests). */
+function runFixture(name: string, args: string[], options: { uid?: number; gid?: number } = {}) {
+  const tsx = createRequire(import.meta.url).resolve('tsx');
+  const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+  return spawnSync(process.execPath, ['--import', tsx, script, ...args], { encoding: 'utf8', ...options });
+}
+
+let dir: ReturnType<typeof tempDir>;
+let filename: string;
+beforeEach(() => {
+  dir = tempDir();
+  filename = join(dir.path, 'inbox.db');
+});
+afterEach(() => dir.remove());
+
+/** A second, raw connection to the same file, like another process would have. */
+async function rawConnection(): Promise<SqliteDatabase> {
+  return (await loadSqliteDriver()).open(filename);
+}
+
+describe('SQLite store on disk', () => {
+  it('uses WAL and records its schema version', async () => {
+    const store = await createSqliteStore({ filename });
+    await store.close();
+    const db = await rawConnection();
+    try {
+      expect(db.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+      expect(db.prepare('PRAGMA user_version').get()).toEqual({ user_version: SQLITE_MIGRATIONS.length });
+    } finally {
+      db.close();
+    }
+  });
+
+  it('keeps a delivery that was acknowledged by a process killed right after', () => {
+    const child = runFixture('put-then-die.ts', [filename, 'trace-1']);
+    expect(child.signal, child.stderr).toBe('SIGKILL');
+    return (async () => {
+      const store = await createSqliteStore({ filename });
+      try {
+        expect((await store.get('terra', 'trace-1'))?.state).toBe('pending');
+      } finally {
+        await store.close();
+      }
+    })();
+  });
+
+  it('migrates once: reopening keeps data and schema', async () => {
+    const first = await createSqliteStore({ filename });
+    const delivery = newDelivery();
+    await first.putIfAbsent(delivery);
+    await first.close();
+    const second = await createSqliteStore({ filename });
+    expect((await second.get(delivery.provider, delivery.deliveryKey))?.body).toBe(delivery.body);
+    await second.close();
+  });
+
+  it('refuses a database from a newer wearhook', async () => {
+    const db = await rawConnection();
+    db.exec(`PRAGMA user_version = ${SQLITE_MIGRATIONS.length + 1}`);
+    db.close();
+    await expect(createSqliteStore({ filename })).rejects.toBeInstanceOf(SchemaVersionError);
+  });
+});
+
+describe('SQLite store that cannot write', () => {
+  it('fails with StoreUnavailableError when another connection holds the lock beyond the busy timeout', async () => {
+    const store = await createSqliteStore({ filename, busyTimeoutMs: 20 });
+    const other = await rawConnection();
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const attempt = store.putIfAbsent(newDelivery());
+      await expect(attempt).rejects.toBeInstanceOf(StoreUnavailableError);
+      await expect(attempt).rejects.toMatchObject({ code: 'store_unavailable', status: 503 });
+      await expect(store.upsertRecords('vital', [{ kind: 'k', userId: 'u', key: 'x', version: 1, data: 1 }])).rejects.toBeInstanceOf(
+        StoreUnavailableError,
+      );
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    // The lock is gone: the same store works again.
+    expect(await store.putIfAbsent(newDelivery())).toEqual({ inserted: true });
+    await store.close();
+  });
+
+  it('fails with StoreUnavailableError when the file cannot be opened', async () => {
+    await expect(createSqliteStore({ filename: join(dir.path, 'missing-dir', 'inbox.db') })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    mkdirSync(join(dir.path, 'a-directory.db'));
+    await expect(createSqliteStore({ filename: join(dir.path, 'a-directory.db') })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+    writeFileSync(join(dir.path, 'garbage.db'), 'this is not a database file, just text that is long enough '.repeat(20));
+    await expect(createSqliteStore({ filename: join(dir.path, 'garbage.db') })).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+  });
+
+  it('fails with StoreUnavailableError when the database is closed under it', async () => {
+    const store = await createSqliteStore({ filename });
+    await store.close();
+    await expect(store.putIfAbsent(newDelivery())).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it('fails with StoreUnavailableError when the file and its directory are read-only', async (context) => {
+    // Root ignores file modes, so as root the attempt runs as the unprivileged user `nobody`.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (spawnSync(process.execPath, ['--version'], asNobody).status !== 0) {
+      context.skip(`user nobody cannot run ${process.execPath} (e.g. a Node under /root)`);
+    }
+    const store = await createSqliteStore({ filename });
+    await store.close();
+    chmodSync(filename, 0o444);
+    chmodSync(dir.path, 0o555);
+    try {
+      const child = runFixture('open-and-put.ts', [filename], asNobody);
+      expect(child.status, child.stderr).toBe(0);
+      const outcome = JSON.parse(child.stdout) as { open: string; put?: string };
+      // Either stage may notice first, depending on the driver; neither may succeed.
+      expect(outcome.open === 'StoreUnavailableError' || outcome.put === 'StoreUnavailableError', child.stdout).toBe(true);
+      expect(outcome.put).not.toBe('ok');
+    } finally {
+      chmodSync(dir.path, 0o755);
+    }
+  });
+});

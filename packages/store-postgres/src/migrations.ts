@@ -1,0 +1,99 @@
+import { SchemaVersionError } from '@wearhook/core/stores';
+import type pg from 'pg';
+import { quoteIdentifier, sqlNames, type SqlNames } from './sql-names.js';
+
+/**
+ * Schema versions, oldest first; version i + 1 is `POSTGRES_MIGRATIONS[i]`. Append new migrations;
+ * never edit a released one. Text columns that are keys use the "C" collation: byte order, the same
+ * as SQLite and the memory store, and cheaper to index.
+ */
+export const POSTGRES_MIGRATIONS: ReadonlyArray<(names: SqlNames) => string> = [
+  ({ deliveries, records }) => `
+    CREATE TABLE ${deliveries} (
+      id bigserial PRIMARY KEY,
+      provider text NOT NULL,
+      delivery_key text COLLATE "C" NOT NULL,
+      event_type text NOT NULL,
+      state text NOT NULL CHECK (state IN ('pending', 'quarantined', 'completed', 'dead')),
+      body text NOT NULL,
+      issues text,
+      received_at timestamptz NOT NULL,
+      attempts integer NOT NULL DEFAULT 0,
+      next_attempt_at timestamptz NOT NULL,
+      last_error text,
+      lease_owner text,
+      lease_until timestamptz,
+      finished_at timestamptz,
+      UNIQUE (provider, delivery_key)
+    );
+    CREATE INDEX wearhook_deliveries_due ON ${deliveries} (next_attempt_at, id) WHERE state = 'pending';
+    CREATE INDEX wearhook_deliveries_finished ON ${deliveries} (received_at) WHERE state IN ('completed', 'dead');
+    CREATE INDEX wearhook_deliveries_dead ON ${deliveries} (id) WHERE state = 'dead';
+    CREATE TABLE ${records} (
+      provider text NOT NULL,
+      user_id text COLLATE "C" NOT NULL,
+      kind text COLLATE "C" NOT NULL,
+      key text COLLATE "C" NOT NULL,
+      version double precision,
+      data text NOT NULL,
+      received_at timestamptz NOT NULL,
+      revision integer NOT NULL,
+      updated_at timestamptz NOT NULL,
+      PRIMARY KEY (provider, user_id, kind, key)
+    );`,
+];
+
+export interface MigrateOptions {
+  /** The schema holding wearhook's tables (created if missing). Default: the search_path's first. */
+  readonly schema?: string;
+}
+
+export interface MigrateResult {
+  /** The schema version before and after. Equal when there was nothing to do. */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * Brings wearhook's tables up to date in one transaction. An advisory lock serialises concurrent
+ * callers (several app instances starting at once), so each migration runs exactly once. Refuses a
+ * schema migrated by a newer wearhook (`SchemaVersionError`).
+ */
+export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const names = sqlNames(options.schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    try {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wearhook:migrate:${options.schema ?? ''}`]);
+      if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+      await client.query(`
+        CREATE TABLE IF NOT EXISTS ${names.migrations} (
+          version integer PRIMARY KEY,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        )`);
+      const { rows } = await client.query<{ version: number }>(
+        `SELECT coalesce(max(version), 0)::integer AS version FROM ${names.migrations}`,
+      );
+      const from = rows[0]?.version ?? 0;
+      if (from > POSTGRES_MIGRATIONS.length) {
+        throw new SchemaVersionError(
+          `The wearhook tables have schema version ${from}; this @wearhook/store-postgres knows up to ` +
+            `${POSTGRES_MIGRATIONS.length}. Upgrade it.`,
+        );
+      }
+      for (const [index, migration] of POSTGRES_MIGRATIONS.entries()) {
+        if (index < from) continue;
+        await client.query(migration(names));
+        await client.query(`INSERT INTO ${names.migrations} (version) VALUES ($1)`, [index + 1]);
+      }
+      await client.query('COMMIT');
+      return { from, to: Math.max(from, POSTGRES_MIGRATIONS.length) };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    }
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SchemaVersionError, StoreUnavailableError } from '@wearhook/core/stores';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate, POSTGRES_MIGRATIONS } from '../src/migrations.js';
+import { createPostgresStore } from '../src/postgres-store.js';
+import { quoteIdentifier } from '../src/sql-names.js';
+import { schemaFactory } from './support/schemas.js';
+import { acquirePostgres } from './support/test-server.js';
+
+const server = await acquirePostgres(54330);
+
+describe.skipIf(server === undefined)('PostgreSQL migrations', () => {
+  const url = server?.url ?? '';
+  const schemas = schemaFactory(url);
+  afterAll(async () => {
+    await schemas.end();
+    await server?.stop();
+  });
+
+  const tablesIn = async (schema: string): Promise<string[]> => {
+    const { rows } = await schemas.admin.query<{ table_name: string }>(
+      'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+      [schema],
+    );
+    return rows.map((r) => r.table_name);
+  };
+
+  it('creates the schema and tables once, even when many instances migrate at the same moment', async () => {
+    const schema = schemas.name();
+    const pools = Array.from({ length: 5 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+    try {
+      const results = await Promise.all(pools.map((pool) => migrate(pool, { schema })));
+      expect(results.filter((r) => r.from === 0)).toHaveLength(1);
+      for (const r of results) expect(r.to).toBe(POSTGRES_MIGRATIONS.length);
+      expect(await tablesIn(schema)).toEqual(['wearhook_deliveries', 'wearhook_records', 'wearhook_schema_migrations']);
+      expect(await migrate(pools[0]!, { schema })).toEqual({ from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length });
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await schemas.drop(schema);
+    }
+  });
+
+  it('refuses tables migrated by a newer version', async () => {
+    const schema = schemas.name();
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migrate(pool, { schema });
+      await pool.query(`INSERT INTO ${quoteIdentifier(schema)}.wearhook_schema_migrations (version) VALUES (999)`);
+      await expect(migrate(pool, { schema })).rejects.toBeInstanceOf(SchemaVersionError);
+      // A store surfaces it as unavailable, with the reason as the cause.
+      const store = createPostgresStore({ pool, schema });
+      const error = await store.listDead({ limit: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreUnavailableError);
+      expect((error as Error).cause).toBeInstanceOf(SchemaVersionError);
+      await store.close(); // leaves the borrowed pool open
+      expect((await pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+      await schemas.drop(schema);
+    }
+  });
+
+  it('does not migrate on first use with migrate: false', async () => {
+    const schema = schemas.name();
+    const store = createPostgresStore({ connectionString: url, schema, migrate: false });
+    try {
+      await expect(store.listDead({ limit: 1 })).rejects.toMatchObject({ message: expect.stringContaining('42P01') });
+      expect(await tablesIn(schema)).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migrates from the command line (wearhook-postgres-migrate)', async () => {
+    const schema = schemas.name();
+    const tsx = createRequire(import.meta.url).resolve('tsx');
+    const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+    const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+      // Resolve workspace packages to their sources, as vitest does.
+      promisify(execFile)(process.execPath, ['--conditions=wearhook:source', '--import', tsx, cli, ...args], { env });
+    try {
+      const first = await run(['--schema', schema], { ...process.env, DATABASE_URL: url });
+      expect(first.stdout).toContain(`migrated from version 0 to ${POSTGRES_MIGRATIONS.length}`);
+      const second = await run(['--url', url, '--schema', schema]);
+      expect(second.stdout).toContain('up to date');
+      expect(await tablesIn(schema)).toContain('wearhook_deliveries');
+
+      const noUrl = await run([], { ...process.env, DATABASE_URL: '' }).catch((e: { code: number; stderr: string }) => e);
+      expect(noUrl).toMatchObject({ code: 2, stderr: expect.stringContaining('DATABASE_URL') });
+      const badUrl = 'postgres://wearhook:hunter2@127.0.0.1:1/postgres';
+      const failed = await run(['--url', badUrl]).catch((e: { code: number; stderr: string }) => e);
+      expect(failed).toMatchObject({ code: 1 });
+      expect((failed as { stderr: string }).stderr).not.toContain('hunter2');
+    } finally {
+      await schemas.drop(schema);
+    }
+  });
+});
