@@ -116,7 +116,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
         return { inserted: changed(result) };
       }),
 
-    claim: ({ workerId, leaseMs, limit, now = new Date() }: ClaimOptions) =>
+    claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
       guard('claim deliveries', async () => {
         if (limit <= 0) return [];
         // SKIP LOCKED: rows another worker is claiming right now are passed over, not waited for.
@@ -124,13 +124,14 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
           `WITH due AS (
              SELECT id FROM ${D}
              WHERE state = 'pending' AND next_attempt_at <= $1 AND (lease_until IS NULL OR lease_until <= $1)
+               AND ($5::text[] IS NULL OR provider = ANY($5::text[]))
              ORDER BY next_attempt_at, id
              LIMIT $2
              FOR UPDATE SKIP LOCKED)
            UPDATE ${D} AS d SET lease_owner = $3, lease_until = $4, attempts = d.attempts + 1
            FROM due WHERE d.id = due.id
            RETURNING d.*`,
-          [now, limit, workerId, new Date(now.getTime() + leaseMs)],
+          [now, limit, workerId, new Date(now.getTime() + leaseMs), providers === undefined ? null : [...providers]],
         );
         return rows
           .map((row) => toDelivery(row) as ClaimedDelivery)

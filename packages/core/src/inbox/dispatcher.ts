@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { ProviderName } from '../events/webhook-event.js';
 import type { ClaimedDelivery, FailOutcome, WebhookStore } from '../stores/webhook-store.js';
 import { fullJitterDelay, type BackoffOptions } from './backoff.js';
 
@@ -30,6 +31,8 @@ export interface DispatcherOptions {
   /** Attempts before a delivery is dead. Default 8. */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffOptions;
+  /** Claim only deliveries of these providers (see `ClaimOptions.providers`). Default: all. */
+  readonly providers?: readonly ProviderName[];
   /** Deliveries dispatched at the same time. Default 4. */
   readonly concurrency?: number;
   /** The clock for leases and retry times. */
@@ -155,7 +158,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function claim(limit: number): Promise<ClaimedDelivery[]> {
     try {
-      return await store.claim({ workerId, leaseMs, limit, now: now() });
+      return await store.claim({ workerId, leaseMs, limit, now: now(), providers: options.providers });
     } catch (error) {
       report(error, { phase: 'claim' });
       return [];
@@ -186,6 +189,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (signalled) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
+      // An idle worker alone must not keep the process alive; the server (or a caller of drain) does.
+      timer.unref();
       function done(): void {
         clearTimeout(timer);
         wakeUp = undefined;

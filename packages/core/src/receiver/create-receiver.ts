@@ -3,15 +3,21 @@ import { decodeBody } from '../body/decode-body.js';
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../body/limits.js';
 import { readBody } from '../body/read-body.js';
 import { WebhookError, isWebhookError } from '../errors/webhook-error.js';
-import { EventHub, type HandlerFailure } from '../events/event-hub.js';
+import { EventHub } from '../events/event-hub.js';
+import type { RecordRef } from '../events/webhook-event.js';
 import { ACCEPTED, errorResponse } from '../http/error-response.js';
 import type { WebhookRequest, WebhookResponse } from '../http/webhook-request.js';
+import type { Dispatcher } from '../inbox/dispatcher.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
+import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
+import { DEFAULT_RETENTION_MS, type WebhookStore } from '../stores/webhook-store.js';
 import { checkContentType } from './check-content-type.js';
 import { classifyDelivery, type ClassifiedDelivery } from './classify-delivery.js';
-import { parseJson } from './parse-json.js';
+import { decodeUtf8, parseJson } from './parse-json.js';
 import type { Receiver } from './receiver.js';
 import type { CommonReceiverOptions } from './receiver-options.js';
+import { runHandlers } from './run-handlers.js';
+import { createStoreWorker } from './store-worker.js';
 
 export interface CreateReceiverOptions extends CommonReceiverOptions {
   /** Every scheme must pass. Provider factories build these from their own options. */
@@ -23,15 +29,18 @@ export interface CreateReceiverOptions extends CommonReceiverOptions {
   readonly allowUnauthenticated?: boolean;
 }
 
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
 /**
  * Composes the pipeline for one provider: method and media type, web authentication, raw body,
  * signature over the wire bytes, decoding, signature over decoded bytes, JSON, envelope, schema, then
- * handlers. Provider factories (`createThryveReceiver`, ...) call this; most users never do.
+ * either the handlers (no store) or the durable inbox (store). Provider factories
+ * (`createThryveReceiver`, ...) call this; most users never do.
  */
-export function createReceiver<EventMap, Event extends { readonly type: string; readonly deliveryKey: string }>(
-  provider: ProviderDefinition<Event>,
-  options: CreateReceiverOptions,
-): Receiver<EventMap> {
+export function createReceiver<
+  EventMap,
+  Event extends { readonly type: string; readonly deliveryKey: string; readonly receivedAt: Date; readonly records: readonly RecordRef[] },
+>(provider: ProviderDefinition<Event>, options: CreateReceiverOptions): Receiver<EventMap> {
   if (options.authenticators.length === 0 && options.allowUnauthenticated !== true) {
     throw new Error(
       `wearhook: the ${provider.name} receiver has no authentication configured. Pass the webhook secret ` +
@@ -47,6 +56,12 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
   const decodedAuth = byStage('decoded');
   const hub = new EventHub<EventMap>();
   const emptyBody = Buffer.alloc(0);
+  const { store } = options;
+  const worker = store === undefined || options.worker === false ? undefined : createStoreWorker(provider, store, hub, options.worker ?? {});
+  worker?.start();
+  const purgeTimer = store === undefined ? undefined : schedulePurge(store, options.retentionMs ?? DEFAULT_RETENTION_MS, (error) =>
+    hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
+  );
 
   async function run(request: WebhookRequest): Promise<WebhookResponse> {
     if (request.method.toUpperCase() !== 'POST') {
@@ -62,7 +77,8 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
     const decoded = await decodeBody(wire, Array.isArray(contentEncoding) ? contentEncoding.join(',') : contentEncoding, limits.maxDecodedBytes);
     for (const auth of decodedAuth) auth.verify({ headers, body: decoded, now });
 
-    const payload = parseJson(decoded);
+    const text = decodeUtf8(decoded);
+    const payload = parseJson(text);
     const type = provider.eventTypeOf(payload);
     if (type === undefined) {
       throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
@@ -70,8 +86,12 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
     const deliveryKey = provider.deliveryKey(headers, decoded);
     const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt: new Date(now), headers });
     if (strict) refuseIfNotValid(delivery);
+    return store === undefined ? handleNow(delivery) : persist(store, delivery, text);
+  }
 
-    const failures = await dispatch(delivery);
+  /** No store: the handlers run before the acknowledgement, so a failure can still ask for a retry. */
+  async function handleNow(delivery: ClassifiedDelivery<Event>): Promise<WebhookResponse> {
+    const failures = await runHandlers(hub, provider.name, delivery);
     if (failures.length > 0) {
       throw new WebhookError(
         'handler_failed',
@@ -81,27 +101,34 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
     return ACCEPTED;
   }
 
-  async function dispatch(delivery: ClassifiedDelivery<Event>): Promise<HandlerFailure[]> {
-    const failures =
-      delivery.kind === 'event'
-        ? await hub.emitEvent(delivery.event)
-        : delivery.kind === 'unknown'
-          ? await hub.emitUnknown(delivery.event)
-          : await hub.emitInvalid(delivery.event);
-    for (const failure of failures) {
-      hub.reportError({
+  /** Store: persist, then acknowledge; the worker dispatches. A retry of a stored delivery is only acknowledged. */
+  async function persist(target: WebhookStore, delivery: ClassifiedDelivery<Event>, body: string): Promise<WebhookResponse> {
+    let inserted: boolean;
+    try {
+      ({ inserted } = await target.putIfAbsent({
         provider: provider.name,
-        phase: 'handler',
-        error: failure.error,
         deliveryKey: delivery.event.deliveryKey,
-        eventType: failure.eventType,
-      });
+        eventType: delivery.type,
+        state: delivery.kind === 'event' ? 'pending' : 'quarantined',
+        body,
+        receivedAt: delivery.event.receivedAt,
+        issues: delivery.kind === 'invalid' ? delivery.event.issues : delivery.kind === 'unknown' ? [{ path: '/', message: 'unknown event type' }] : undefined,
+      }));
+    } catch (error) {
+      throw error instanceof StoreUnavailableError
+        ? error
+        : new StoreUnavailableError('The store failed to persist the delivery; the provider will retry.', { cause: error });
     }
-    return failures;
+    if (!inserted) return ACCEPTED;
+    if (delivery.kind === 'event') worker?.wake();
+    // Quarantined deliveries are kept, not dispatched: surface them now, after the acknowledgement.
+    else void runHandlers(hub, provider.name, delivery);
+    return ACCEPTED;
   }
 
   const receiver: Receiver<EventMap> = {
     provider: provider.name,
+    worker: worker as Dispatcher | undefined,
     async handle(request) {
       try {
         return await run(request);
@@ -112,6 +139,10 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
         hub.reportError({ provider: provider.name, phase: 'request', error: refusal });
         return errorResponse(refusal);
       }
+    },
+    async close(closeOptions) {
+      if (purgeTimer !== undefined) clearInterval(purgeTimer);
+      await worker?.stop(closeOptions);
     },
     on(type, handler) {
       hub.on(type, handler);
@@ -135,6 +166,15 @@ export function createReceiver<EventMap, Event extends { readonly type: string; 
     },
   };
   return receiver;
+}
+
+function schedulePurge(store: WebhookStore, retentionMs: number, onError: (error: unknown) => void): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    store.purge({ olderThan: new Date(Date.now() - retentionMs) }).catch(onError);
+  }, PURGE_INTERVAL_MS);
+  // The purge must never keep a process alive that is otherwise done.
+  timer.unref();
+  return timer;
 }
 
 function refuseIfNotValid(delivery: ClassifiedDelivery<unknown>): void {

@@ -1,4 +1,9 @@
 import type { BodyLimits } from '../body/limits.js';
+import type { DispatcherOptions } from '../inbox/dispatcher.js';
+import type { WebhookStore } from '../stores/webhook-store.js';
+
+/** How the worker that dispatches stored deliveries behaves (see `createDispatcher`). */
+export type WorkerOptions = Omit<DispatcherOptions, 'store' | 'dispatch' | 'providers' | 'onError'>;
 
 /** Options every provider's receiver takes. */
 export interface CommonReceiverOptions {
@@ -14,4 +19,21 @@ export interface CommonReceiverOptions {
   readonly strict?: boolean;
   /** Current time in epoch milliseconds; inject a fixed clock in tests of signed timestamps. */
   readonly clock?: () => number;
+  /**
+   * The durable inbox. With a store, a delivery is persisted before it is acknowledged, retries of it
+   * are acknowledged without being dispatched again, and handlers run after the acknowledgement in a
+   * worker that retries failures and finally marks them dead. Without one, handlers run before the
+   * acknowledgement and a failing handler answers 500 so the provider retries.
+   */
+  readonly store?: WebhookStore;
+  /**
+   * The worker of this receiver (only with `store`). `false` runs no worker in this process: another
+   * process sharing the store dispatches. Default: a worker with `createDispatcher`'s defaults.
+   */
+  readonly worker?: WorkerOptions | false;
+  /**
+   * How long completed and dead deliveries, and so their keys for recognising retries, are kept before
+   * an hourly purge deletes them. Default 7 days; retries of older deliveries are dispatched again.
+   */
+  readonly retentionMs?: number;
 }

@@ -1,6 +1,7 @@
 import type { EventSubscriptions } from '../events/event-hub.js';
 import type { ProviderName } from '../events/webhook-event.js';
 import type { WebhookRequest, WebhookResponse } from '../http/webhook-request.js';
+import type { Dispatcher } from '../inbox/dispatcher.js';
 
 /**
  * A framework-neutral webhook endpoint for one provider: adapters turn their request into a
@@ -10,4 +11,11 @@ export interface Receiver<EventMap> extends EventSubscriptions<EventMap> {
   readonly provider: ProviderName;
   /** Runs the whole pipeline for one delivery. Never rejects: every failure becomes a response. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
+  /** The worker dispatching stored deliveries, when a store is configured and `worker` is not `false`. */
+  readonly worker: Dispatcher | undefined;
+  /**
+   * Stops the worker and the purge timer. Graceful by default: in-flight handlers finish, or their
+   * leases are released after `timeoutMs` so another process picks them up. Does not close the store.
+   */
+  close(options?: { readonly graceful?: boolean; readonly timeoutMs?: number }): Promise<void>;
 }

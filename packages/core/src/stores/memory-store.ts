@@ -96,13 +96,14 @@ export function createMemoryStore(): WebhookStore {
         return { inserted: true };
       }),
 
-    claim: ({ workerId, leaseMs, limit, now = new Date() }: ClaimOptions) =>
+    claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
       run(() => {
         const nowMs = now.getTime();
         const due = [...byId.values()]
           .filter(
             (row) =>
               row.state === 'pending' &&
+              (providers === undefined || providers.includes(row.provider)) &&
               row.nextAttemptAtMs <= nowMs &&
               (row.leaseUntilMs === undefined || row.leaseUntilMs <= nowMs),
           )

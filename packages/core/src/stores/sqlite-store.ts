@@ -105,7 +105,7 @@ function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
         return { inserted: changed(result) };
       }),
 
-    claim: ({ workerId, leaseMs, limit, now = new Date() }: ClaimOptions) =>
+    claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
       guard('claim deliveries', () => {
         if (limit <= 0) return [];
         const rows = sql.claim.all({
@@ -113,6 +113,8 @@ function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
           lease_until: now.getTime() + leaseMs,
           worker: workerId,
           limit,
+          // A ",a,b," list matched with instr: one prepared statement for any set of providers.
+          providers: providers === undefined ? null : `,${providers.join(',')},`,
         });
         // RETURNING gives no order guarantee.
         return rows
@@ -225,6 +227,7 @@ function statements(db: SqliteDatabase) {
       WHERE id IN (
         SELECT id FROM wearhook_deliveries
         WHERE state = 'pending' AND next_attempt_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
+          AND ($providers IS NULL OR instr($providers, ',' || provider || ',') > 0)
         ORDER BY next_attempt_at, id
         LIMIT $limit)
       RETURNING *`),

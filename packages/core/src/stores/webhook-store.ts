@@ -64,6 +64,11 @@ export interface ClaimOptions {
   readonly limit: number;
   /** The claiming worker's clock; defaults to now. */
   readonly now?: Date;
+  /**
+   * Only deliveries of these providers. Receivers of several providers may share one store; each
+   * provider's worker claims only what it can dispatch. Default: every provider.
+   */
+  readonly providers?: readonly ProviderName[];
 }
 
 /** What to do with a delivery whose dispatch failed: try again at `retryAt`, or give up. */

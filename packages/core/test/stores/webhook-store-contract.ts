@@ -174,6 +174,19 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
         expect(await other.complete(second!.id, 'w2')).toBe(true);
       });
 
+      it('claims only the providers asked for, so receivers of several providers can share one store', async () => {
+        const thryve = newDelivery({ provider: 'thryve', receivedAt: at(1) });
+        const terra = newDelivery({ provider: 'terra', receivedAt: at(2) });
+        const vital = newDelivery({ provider: 'vital', receivedAt: at(3) });
+        for (const d of [thryve, terra, vital]) await store.putIfAbsent(d);
+
+        const terraOnly = await store.claim({ workerId: 'w1', leaseMs: 1000, limit: 10, now: at(5), providers: ['terra'] });
+        expect(terraOnly.map((d) => d.deliveryKey)).toEqual([terra.deliveryKey]);
+        const two = await store.claim({ workerId: 'w2', leaseMs: 1000, limit: 10, now: at(5), providers: ['vital', 'thryve'] });
+        expect(two.map((d) => d.deliveryKey)).toEqual([thryve.deliveryKey, vital.deliveryKey]);
+        expect(await store.claim({ workerId: 'w3', leaseMs: 1000, limit: 10, now: at(5), providers: [] })).toEqual([]);
+      });
+
       it('claims nothing when limit is 0', async () => {
         await store.putIfAbsent(newDelivery());
         expect(await store.claim({ workerId: 'w1', leaseMs: 1000, limit: 0, now: at(1) })).toEqual([]);
