@@ -1,5 +1,6 @@
 import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/express';
 import express, { type Express } from 'express';
+import type { WebhookStore } from '@wearhook/core';
 import type { ExampleConfig } from './config.js';
 
 /** One JSON line per handled event: the contract the example apps are tested against. */
@@ -7,12 +8,22 @@ function printEvent(event: { provider: string; type: string; deliveryKey: string
   process.stdout.write(`${JSON.stringify({ provider: event.provider, type: event.type, deliveryKey: event.deliveryKey })}\n`);
 }
 
-export function createApp(config: ExampleConfig): Express {
+export interface ExampleApp {
+  readonly app: Express;
+  /** Stops the receivers' workers, letting in-flight handlers finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * The app, with one route per provider. With a store, each delivery is persisted before the 204 and
+ * handlers run right after it, from the store; retries of a stored delivery are not handled twice.
+ */
+export function createApp(config: ExampleConfig, store?: WebhookStore): ExampleApp {
   const app = express();
 
-  const thryve = thryveWebhooks({ secret: config.thryveSecret });
-  const terra = terraWebhooks({ secret: config.terraSecret });
-  const vital = vitalWebhooks({ secret: config.vitalSecret });
+  const thryve = thryveWebhooks({ secret: config.thryveSecret, store });
+  const terra = terraWebhooks({ secret: config.terraSecret, store });
+  const vital = vitalWebhooks({ secret: config.vitalSecret, store });
 
   // Handlers are typed by the event name: here `point.start` is a Date and `dataTypeId` a number.
   thryve.on('event.data.epoch.create', (event) => {
@@ -32,5 +43,5 @@ export function createApp(config: ExampleConfig): Express {
   app.all('/webhooks/thryve', thryve);
   app.all('/webhooks/terra', terra);
   app.all('/webhooks/vital', vital);
-  return app;
+  return { app, close: async () => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close()))) };
 }

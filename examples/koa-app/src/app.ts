@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/koa';
 import Koa from 'koa';
+import type { WebhookStore } from '@wearhook/core';
 import type { ExampleConfig } from './config.js';
 
 /** One JSON line per handled event: the contract the example apps are tested against. */
@@ -8,13 +9,23 @@ function printEvent(event: { provider: string; type: string; deliveryKey: string
   process.stdout.write(`${JSON.stringify({ provider: event.provider, type: event.type, deliveryKey: event.deliveryKey })}\n`);
 }
 
-export function createApp(config: ExampleConfig): Koa {
+export interface ExampleApp {
+  readonly app: Koa;
+  /** Stops the receivers' workers, letting in-flight handlers finish. */
+  close(): Promise<void>;
+}
+
+/**
+ * The app, with one route per provider. With a store, each delivery is persisted before the 204 and
+ * handlers run right after it, from the store; retries of a stored delivery are not handled twice.
+ */
+export function createApp(config: ExampleConfig, store?: WebhookStore): ExampleApp {
   const app = new Koa();
   const router = new Router();
 
-  const thryve = thryveWebhooks({ secret: config.thryveSecret });
-  const terra = terraWebhooks({ secret: config.terraSecret });
-  const vital = vitalWebhooks({ secret: config.vitalSecret });
+  const thryve = thryveWebhooks({ secret: config.thryveSecret, store });
+  const terra = terraWebhooks({ secret: config.terraSecret, store });
+  const vital = vitalWebhooks({ secret: config.vitalSecret, store });
 
   // Handlers are typed by the event name: here `event.data` is Vital's sleep summary.
   vital.on('daily.data.sleep.created', (event) => {
@@ -34,5 +45,5 @@ export function createApp(config: ExampleConfig): Koa {
   router.all('/webhooks/terra', terra);
   router.all('/webhooks/vital', vital);
   app.use(router.routes());
-  return app;
+  return { app, close: async () => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close()))) };
 }
