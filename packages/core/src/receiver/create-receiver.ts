@@ -58,7 +58,7 @@ export function createReceiver<
   const emptyBody = Buffer.alloc(0);
   const { store } = options;
   const worker = store === undefined || options.worker === false ? undefined : createStoreWorker(provider, store, hub, options.worker ?? {});
-  worker?.start();
+  if (options.worker !== false && options.worker?.autoStart !== false) worker?.start();
   const purgeTimer = store === undefined ? undefined : schedulePurge(store, options.retentionMs ?? DEFAULT_RETENTION_MS, (error) =>
     hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
   );

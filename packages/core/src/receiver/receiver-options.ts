@@ -3,7 +3,13 @@ import type { DispatcherOptions } from '../inbox/dispatcher.js';
 import type { WebhookStore } from '../stores/webhook-store.js';
 
 /** How the worker that dispatches stored deliveries behaves (see `createDispatcher`). */
-export type WorkerOptions = Omit<DispatcherOptions, 'store' | 'dispatch' | 'providers' | 'onError'>;
+export type WorkerOptions = Omit<DispatcherOptions, 'store' | 'dispatch' | 'providers' | 'onError'> & {
+  /**
+   * Start polling when the receiver is created. Default `true`; `false` leaves it to you to call
+   * `receiver.worker.start()`, or `drain()` in tests and scripts.
+   */
+  readonly autoStart?: boolean;
+};
 
 /** Options every provider's receiver takes. */
 export interface CommonReceiverOptions {

@@ -8,7 +8,9 @@ import type { WorkerOptions } from './receiver-options.js';
 import { runHandlers } from './run-handlers.js';
 
 /** Handlers failed: already reported one by one, and the delivery is retried. */
-class HandlersFailed extends AggregateError {}
+class HandlersFailed extends AggregateError {
+  override name = 'HandlersFailed';
+}
 
 /**
  * The worker that turns stored deliveries back into events: it rebuilds the event from the stored body
@@ -34,7 +36,12 @@ export function createStoreWorker<EventMap, Event extends { readonly type: strin
     }
     const failures = await runHandlers(hub, provider.name, delivery);
     if (failures.length > 0) {
-      throw new HandlersFailed(failures.map((failure) => failure.error), `${failures.length} handler(s) failed for ${stored.eventType}`);
+      // The messages go into the store's last_error, where an operator looks before requeueing.
+      const messages = failures.map((failure) => (failure.error instanceof Error ? failure.error.message : String(failure.error)));
+      throw new HandlersFailed(
+        failures.map((failure) => failure.error),
+        `${failures.length} handler(s) failed for ${stored.eventType}: ${messages.join('; ')}`,
+      );
     }
   }
 

@@ -1,0 +1,144 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createMemoryStore,
+  createThryveReceiver,
+  createVitalReceiver,
+  StoreUnavailableError,
+  type Receiver,
+  type ThryveEventMap,
+  thryveDeliveryKey,
+  type WebhookStore,
+} from '../../src/index.js';
+import { thryveSamples, thryveTestDelivery, vitalTestDelivery } from '../../src/testing/index.js';
+
+const SECRET = 'store-test-secret';
+const VITAL_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const receivers: Receiver<unknown>[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.splice(0).map((r) => r.close({ graceful: false })));
+});
+
+function thryve(store: WebhookStore, worker: { maxAttempts?: number } | false = {}): Receiver<ThryveEventMap> {
+  const receiver = createThryveReceiver({
+    secret: SECRET,
+    store,
+    // The tests drive the worker with drain(), so it must not start polling on its own.
+    worker: worker === false ? false : { ...worker, autoStart: false, backoff: { baseMs: 1, maxMs: 1 } },
+  });
+  receivers.push(receiver as Receiver<unknown>);
+  return receiver;
+}
+
+function asRequest(delivery: { body: Buffer; headers: Record<string, string> }) {
+  return { method: 'POST', headers: delivery.headers, body: { kind: 'buffer', buffer: delivery.body } } as const;
+}
+
+describe('a receiver with a store', () => {
+  it('persists before acknowledging and dispatches after, from the store, once per delivery key', async () => {
+    const store = createMemoryStore();
+    const receiver = thryve(store, false);
+    const handled: string[] = [];
+    receiver.on('event.data.epoch.create', (event) => void handled.push(event.deliveryKey));
+    const delivery = thryveTestDelivery('event.data.epoch.create', { secret: SECRET });
+
+    expect((await receiver.handle(asRequest(delivery))).status).toBe(204);
+    expect(handled).toEqual([]); // acknowledged, not yet dispatched: no worker in this process
+    expect((await receiver.handle(asRequest(delivery))).status).toBe(204); // the provider's retry
+
+    const dispatching = thryve(store);
+    dispatching.on('event.data.epoch.create', (event) => void handled.push(event.deliveryKey));
+    const summary = await dispatching.worker!.drain();
+    expect(summary).toMatchObject({ claimed: 1, completed: 1 });
+    expect(handled).toHaveLength(1);
+    expect(handled[0]).toMatch(/^thryve:sha256:/);
+  });
+
+  it('upserts the records once even when handlers fail and the delivery is retried', async () => {
+    const store = createMemoryStore();
+    const receiver = thryve(store, { maxAttempts: 5 });
+    let calls = 0;
+    receiver.on('event.data.epoch.create', () => {
+      calls += 1;
+      if (calls < 3) throw new Error('downstream not ready');
+    });
+    const payload = thryveSamples['event.data.epoch.create']();
+    await receiver.handle(asRequest(thryveTestDelivery('event.data.epoch.create', { secret: SECRET, payload })));
+    const summary = await receiver.worker!.drain();
+    expect(calls).toBe(3);
+    expect(summary).toMatchObject({ completed: 1, retried: 2 });
+    const records = await store.getRecords({ provider: 'thryve', userId: payload.endUserId });
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) expect(record.revision).toBe(1);
+  });
+
+  it('marks a delivery dead after maxAttempts and can requeue it', async () => {
+    const store = createMemoryStore();
+    const receiver = thryve(store, { maxAttempts: 2 });
+    let fail = true;
+    receiver.on('event.data.daily.create', () => {
+      if (fail) throw new Error('still broken');
+    });
+    await receiver.handle(asRequest(thryveTestDelivery('event.data.daily.create', { secret: SECRET })));
+    expect(await receiver.worker!.drain()).toMatchObject({ dead: 1 });
+    const dead = await store.listDead({ limit: 10 });
+    expect(dead).toHaveLength(1);
+    expect(dead[0]!.lastError).toContain('still broken');
+    fail = false;
+    await store.requeue(dead.map((d) => d.id));
+    expect(await receiver.worker!.drain()).toMatchObject({ completed: 1 });
+  });
+
+  it('keeps unknown and invalid deliveries quarantined, surfaces them, and never dispatches them as events', async () => {
+    const store = createMemoryStore();
+    const receiver = thryve(store);
+    const surfaced: string[] = [];
+    receiver.onUnknown((event) => void surfaced.push(`unknown:${event.type}`));
+    receiver.onInvalid((event) => void surfaced.push(`invalid:${event.type}`));
+    receiver.onAny(() => void surfaced.push('event'));
+    const unknown = thryveTestDelivery('event.data.epoch.create', {
+      secret: SECRET,
+      compress: false,
+      payload: { ...thryveSamples['event.data.epoch.create'](), type: 'event.data.measurement.create' as 'event.data.epoch.create' },
+    });
+    expect((await receiver.handle(asRequest(unknown))).status).toBe(204);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(surfaced).toEqual(['unknown:event.data.measurement.create']);
+    expect(await receiver.worker!.drain()).toMatchObject({ claimed: 0 });
+    const stored = await store.get('thryve', thryveDeliveryKey(unknown.body));
+    expect(stored?.state).toBe('quarantined');
+    expect(stored?.issues).toBeDefined();
+  });
+
+  it('answers 503 store_unavailable when the store cannot persist, and acknowledges nothing', async () => {
+    const store = createMemoryStore();
+    const failing: WebhookStore = {
+      ...store,
+      putIfAbsent: async () => {
+        throw new StoreUnavailableError('disk full');
+      },
+    };
+    const receiver = thryve(failing, false);
+    const response = await receiver.handle(asRequest(thryveTestDelivery('event.data.epoch.create', { secret: SECRET })));
+    expect(response.status).toBe(503);
+    expect(JSON.parse(response.body!)).toMatchObject({ error: { code: 'store_unavailable' } });
+
+    const broken: WebhookStore = { ...store, putIfAbsent: async () => Promise.reject(new Error('ECONNRESET')) };
+    const second = thryve(broken, false);
+    expect((await second.handle(asRequest(thryveTestDelivery('event.data.epoch.create', { secret: SECRET })))).status).toBe(503);
+  });
+
+  it('lets receivers of different providers share one store, each worker claiming its own', async () => {
+    const store = createMemoryStore();
+    const thryveReceiver = thryve(store);
+    const vitalReceiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { autoStart: false } });
+    receivers.push(vitalReceiver as Receiver<unknown>);
+    const seen: string[] = [];
+    thryveReceiver.onAny((event) => void seen.push(event.provider));
+    vitalReceiver.onAny((event) => void seen.push(event.provider));
+    await thryveReceiver.handle(asRequest(thryveTestDelivery('event.data.epoch.update', { secret: SECRET })));
+    await vitalReceiver.handle(asRequest(vitalTestDelivery('daily.data.sleep.created', { secret: VITAL_SECRET })));
+    expect(await thryveReceiver.worker!.drain()).toMatchObject({ claimed: 1 });
+    expect(await vitalReceiver.worker!.drain()).toMatchObject({ claimed: 1 });
+    expect(seen).toEqual(['thryve', 'vital']);
+  });
+});
