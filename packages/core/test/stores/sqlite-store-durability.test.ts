@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +12,24 @@ import { tempDir } from './sqlite-test-support.js';
 import { newDelivery } from './webhook-store-contract.js';
 
 /** Runs a TypeScript fixture in a fresh Node process (the same Node that runs the tests). */
-function runFixture(name: string, args: string[], options: { uid?: number; gid?: number } = {}) {
+function runFixture(name: string, args: string[], options: { uid?: number; gid?: number; node?: string } = {}) {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-  return spawnSync(process.execPath, ['--import', tsx, script, ...args], { encoding: 'utf8', ...options });
+  const { node = process.execPath, ...ids } = options;
+  return spawnSync(node, ['--import', tsx, script, ...args], { encoding: 'utf8', ...ids });
+}
+
+/**
+ * A Node binary the user can run. Node fetched by npx lives under /root, which `nobody` cannot enter;
+ * a copy in the temp folder can run, so the test never has to be skipped.
+ */
+function nodeRunnableBy(ids: { uid?: number; gid?: number }, folder: string): string {
+  if (spawnSync(process.execPath, ['--version'], ids).status === 0) return process.execPath;
+  const copy = join(folder, 'node');
+  chmodSync(folder, 0o755);
+  copyFileSync(process.execPath, copy);
+  chmodSync(copy, 0o755);
+  return copy;
 }
 
 let dir: ReturnType<typeof tempDir>;
@@ -116,18 +130,17 @@ describe('SQLite store that cannot write', () => {
     await expect(store.putIfAbsent(newDelivery())).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
-  it('fails with StoreUnavailableError when the file and its directory are read-only', async (context) => {
+  it('fails with StoreUnavailableError when the file and its directory are read-only', async () => {
     // Root ignores file modes, so as root the attempt runs as the unprivileged user `nobody`.
     const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    if (spawnSync(process.execPath, ['--version'], asNobody).status !== 0) {
-      context.skip(`user nobody cannot run ${process.execPath} (e.g. a Node under /root)`);
-    }
+    const binFolder = tempDir();
+    const node = nodeRunnableBy(asNobody, binFolder.path);
     const store = await createSqliteStore({ filename });
     await store.close();
     chmodSync(filename, 0o444);
     chmodSync(dir.path, 0o555);
     try {
-      const child = runFixture('open-and-put.ts', [filename], asNobody);
+      const child = runFixture('open-and-put.ts', [filename], { ...asNobody, node });
       expect(child.status, child.stderr).toBe(0);
       const outcome = JSON.parse(child.stdout) as { open: string; put?: string };
       // Either stage may notice first, depending on the driver; neither may succeed.
@@ -135,6 +148,7 @@ describe('SQLite store that cannot write', () => {
       expect(outcome.put).not.toBe('ok');
     } finally {
       chmodSync(dir.path, 0o755);
+      binFolder.remove();
     }
   });
 });
