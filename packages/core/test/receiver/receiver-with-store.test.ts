@@ -127,6 +127,31 @@ describe('a receiver with a store', () => {
     expect((await second.handle(asRequest(thryveTestDelivery('event.data.epoch.create', { secret: SECRET })))).status).toBe(503);
   });
 
+  it('writes nothing for refused deliveries: bad signature, corrupt body, bad JSON, strict refusals', async () => {
+    const store = createMemoryStore();
+    const receiver = thryve(store, false);
+    const strict = createThryveReceiver({ secret: SECRET, store, worker: false, strict: true });
+    const good = thryveTestDelivery('event.data.epoch.create', { secret: SECRET });
+    const refused = [
+      { ...good, headers: { ...good.headers, 'x-hmac-signature': '0'.repeat(64) } },
+      thryveTestDelivery('event.data.epoch.create', { secret: 'wrong' }),
+      { ...good, headers: { ...good.headers, 'content-encoding': 'gzip' } },
+    ];
+    for (const delivery of refused) expect((await receiver.handle(asRequest(delivery))).status).toBeGreaterThanOrEqual(400);
+    const unknownType = thryveTestDelivery('event.data.epoch.create', {
+      secret: SECRET,
+      compress: false,
+      payload: { ...thryveSamples['event.data.epoch.create'](), type: 'event.data.other' as 'event.data.epoch.create' },
+    });
+    expect((await strict.handle(asRequest(unknownType))).status).toBe(422);
+    expect(await store.claim({ workerId: 'probe', leaseMs: 1, limit: 100 })).toEqual([]);
+    expect(await store.purge({ olderThan: new Date(Date.now() + 60_000) })).toEqual({ purged: 0 });
+    expect(await store.get('thryve', thryveDeliveryKey(unknownType.body))).toBeUndefined();
+    // The same delivery to the lenient receiver is kept, quarantined: the probe above can see it.
+    expect((await receiver.handle(asRequest(unknownType))).status).toBe(204);
+    expect((await store.get('thryve', thryveDeliveryKey(unknownType.body)))?.state).toBe('quarantined');
+  });
+
   it('lets receivers of different providers share one store, each worker claiming its own', async () => {
     const store = createMemoryStore();
     const thryveReceiver = thryve(store);
