@@ -1,17 +1,4 @@
-/**
- * Reading Vital's ISO 8601 timestamps (`2023-02-13T14:30:52+00:00`, sometimes with microseconds).
- * Total: anything unreadable gives `undefined`, never an exception.
- */
+import { isoEpochMs } from '../iso-timestamp.js';
 
-const OFFSET = /(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$/;
-
-/**
- * A timestamp as epoch milliseconds (sub-millisecond digits dropped). A date-time without an offset is
- * read as UTC, never as the server's local time, so keys do not depend on where wearhook runs.
- */
-export function vitalEpochMs(value: unknown): number | undefined {
-  if (typeof value !== 'string' || value === '') return undefined;
-  const withOffset = value.includes('T') && !OFFSET.test(value) ? `${value}Z` : value;
-  const ms = Date.parse(withOffset);
-  return Number.isNaN(ms) ? undefined : ms;
-}
+/** A Vital timestamp (`2023-02-13T14:30:52+00:00`) as epoch milliseconds; `undefined` when unreadable. */
+export const vitalEpochMs: (value: unknown) => number | undefined = isoEpochMs;
