@@ -1,0 +1,58 @@
+// Child side of cold-start.ts, compiled to plain JavaScript and run by bare `node` (no loader), the way
+// an application loads the published package. argv[2]: URL of @wearhook/core's compiled index;
+// argv[3]: a JSON file with the secrets, the fixed clock and one delivery per provider.
+// Prints one JSON line of milliseconds since the process started (performance.timeOrigin).
+import { readFileSync } from 'node:fs';
+
+const bootMs = performance.now();
+
+interface Input {
+  readonly nowMs: number;
+  readonly secrets: Record<string, string>;
+  readonly deliveries: Record<string, { readonly body: string; readonly headers: Record<string, string> }>;
+}
+
+type Receiver = { handle(request: unknown): Promise<{ status: number }> };
+type Factory = (options: Record<string, unknown>) => Receiver;
+
+const [coreUrl = '', inputFile = ''] = process.argv.slice(2);
+const input = JSON.parse(readFileSync(inputFile, 'utf8')) as Input;
+
+const beforeImport = performance.now();
+const core = (await import(coreUrl)) as Record<string, unknown>;
+const importedMs = performance.now();
+
+const names = { thryve: 'createThryveReceiver', terra: 'createTerraReceiver', vital: 'createVitalReceiver' } as const;
+const receivers: Record<string, Receiver> = {};
+for (const [provider, name] of Object.entries(names)) {
+  const factory = core[name];
+  if (typeof factory === 'function') {
+    receivers[provider] = (factory as Factory)({ secret: input.secrets[provider], clock: () => input.nowMs });
+  }
+}
+const constructedMs = performance.now();
+
+const firstDelivery: Record<string, { ms: number; status: number }> = {};
+for (const [provider, receiver] of Object.entries(receivers)) {
+  const delivery = input.deliveries[provider];
+  if (delivery === undefined) continue;
+  const start = performance.now();
+  const response = await receiver.handle({
+    method: 'POST',
+    headers: delivery.headers,
+    body: { kind: 'buffer', buffer: Buffer.from(delivery.body, 'base64') },
+  });
+  firstDelivery[provider] = { ms: performance.now() - start, status: response.status };
+}
+
+process.stdout.write(
+  `${JSON.stringify({
+    bootMs,
+    importMs: importedMs - beforeImport,
+    constructMs: constructedMs - importedMs,
+    readyMs: constructedMs,
+    providers: Object.keys(receivers),
+    firstDelivery,
+    doneMs: performance.now(),
+  })}\n`,
+);

@@ -1,0 +1,101 @@
+// Cold start: a fresh `node` process imports @wearhook/core (compiled to JavaScript, as published) and
+// constructs the Thryve, Terra and Vital receivers; then each receiver handles its first delivery (which
+// compiles that event type's schema). Times are milliseconds since the process started
+// (performance.timeOrigin), medians over several spawns.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { benchPath, CACHE_DIR, isMain, REPO_DIR } from './lib/child.js';
+import { PROVIDERS } from './lib/core-api.js';
+import { FIXED_NOW_MS, SECRETS, typicalDelivery } from './lib/fixtures.js';
+import { millis } from './lib/format.js';
+import { runAsScript, type GroupOptions } from './lib/group.js';
+import { target, type Section } from './lib/results.js';
+import { median } from './lib/stats.js';
+import { zstdReady } from './lib/zstd.js';
+
+interface ChildOutcome {
+  readonly bootMs: number;
+  readonly importMs: number;
+  readonly constructMs: number;
+  readonly readyMs: number;
+  readonly providers: string[];
+  readonly firstDelivery: Record<string, { ms: number; status: number }>;
+  readonly doneMs: number;
+}
+
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? tsFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Compiles core's sources file by file (no bundling, like `tsc`'s output) into bench/node_modules/.cache/wearhook-bench/cold-start. */
+async function compile(): Promise<{ coreIndex: string; child: string }> {
+  const out = join(CACHE_DIR, 'cold-start');
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const coreSrc = join(REPO_DIR, 'packages', 'core', 'src');
+  await build({ entryPoints: tsFiles(coreSrc), outdir: join(out, 'core'), outbase: coreSrc, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
+  await build({ entryPoints: [benchPath('children', 'cold-start-child.ts')], outfile: join(out, 'child.mjs'), format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
+  // Core's dependencies (ajv, raw-body) resolve from its own node_modules, as in an installed package.
+  const modules = join(out, 'node_modules');
+  if (!existsSync(modules)) symlinkSync(relative(out, join(REPO_DIR, 'packages', 'core', 'node_modules')), modules, 'dir');
+  return { coreIndex: join(out, 'core', 'index.js'), child: join(out, 'child.mjs') };
+}
+
+export async function run(options: GroupOptions): Promise<Section> {
+  const started = performance.now();
+  await zstdReady();
+  const { coreIndex, child } = await compile();
+  const inputFile = join(CACHE_DIR, 'cold-start', 'input.json');
+  const deliveries = Object.fromEntries(
+    PROVIDERS.map((provider) => {
+      const d = typicalDelivery(provider);
+      return [provider, { body: d.body.toString('base64'), headers: d.headers }];
+    }),
+  );
+  writeFileSync(inputFile, JSON.stringify({ nowMs: FIXED_NOW_MS, secrets: SECRETS, deliveries }));
+
+  const spawns = options.quick ? 3 : 9;
+  const outcomes: ChildOutcome[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < spawns; i++) {
+    const text = execFileSync(process.execPath, [child, pathToFileURL(coreIndex).href, inputFile], { encoding: 'utf8', cwd: CACHE_DIR });
+    outcomes.push(JSON.parse(text.trim().split('\n').pop() ?? '{}') as ChildOutcome);
+    bare.push(Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(performance.now()))'], { encoding: 'utf8' })));
+  }
+  const first = outcomes[0];
+  const providers = first?.providers ?? [];
+  const ready = median(outcomes.map((o) => o.readyMs));
+  const rows: string[][] = [
+    ['Node itself: `node -e` reaches user code', millis(median(bare)), ''],
+    ['Process start → the child script runs', millis(median(outcomes.map((o) => o.bootMs))), ''],
+    ['`import(\'@wearhook/core\')`', millis(median(outcomes.map((o) => o.importMs))), 'duration'],
+    [`construct ${providers.length} receivers (${providers.join(', ')})`, millis(median(outcomes.map((o) => o.constructMs))), 'duration'],
+    ['**Process start → all receivers constructed**', `**${millis(ready)}**`, 'since process start'],
+  ];
+  for (const provider of providers) {
+    const statuses = new Set(outcomes.map((o) => o.firstDelivery[provider]?.status));
+    rows.push([`first ${provider} delivery (compiles its schema)`, millis(median(outcomes.map((o) => o.firstDelivery[provider]?.ms ?? Number.NaN))), `duration; status ${[...statuses].join('/')}`]);
+  }
+  rows.push(['Process start → first delivery of each provider handled', millis(median(outcomes.map((o) => o.doneMs))), 'since process start']);
+  const missing = PROVIDERS.filter((p) => !providers.includes(p));
+  return {
+    id: 'cold-start',
+    title: 'Cold start',
+    node: process.version,
+    intro: [
+      `@wearhook/core compiled file by file to JavaScript (esbuild, as \`tsc\` would emit it; no bundling) and loaded by a bare \`node\` process, ` +
+        `median of ${spawns} spawns. Times from \`performance.now()\`, i.e. since the process started (\`performance.timeOrigin\`), except the rows marked “duration”.`,
+    ],
+    tables: [{ title: 'Milliseconds, median of spawns', headers: ['Step', 'ms', ''], rows, align: ['left', 'right', 'left'] }],
+    notes: missing.length > 0 ? [`Not exported yet, so not constructed: ${missing.join(', ')}.`] : [],
+    targets: [target('Cold start < 150 ms for all three providers (process start → receivers constructed)', `${millis(ready)} ms`, missing.length > 0 ? undefined : ready < 150)],
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+if (isMain(import.meta.url)) await runAsScript(run);
