@@ -78,6 +78,13 @@ export interface Dispatcher {
 type Settled = 'completed' | 'retried' | 'dead' | 'lost';
 
 const DEFAULTS = { leaseMs: 60_000, pollIntervalMs: 1_000, maxAttempts: 8, concurrency: 4 };
+// Recording an outcome is retried 5 times over about 8 s (250 ms doubling), well inside a lease.
+const OUTCOME_WRITE_ATTEMPTS = 6;
+const OUTCOME_RETRY_BASE_MS = 250;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
 const MAX_ERROR_LENGTH = 4_000;
 
 /**
@@ -121,27 +128,36 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       report(error, { phase: 'dispatch', delivery, outcome });
       return recordFailure(delivery, outcome, errorMessage(error));
     }
-    try {
-      if (await store.complete(delivery.id, workerId, { now: now() })) return 'completed';
-      if (!abandoned.has(delivery.id)) {
-        const lost = new Error(`Lease of delivery ${delivery.id} was lost before it completed; it will be dispatched again.`);
-        report(lost, { phase: 'complete', delivery });
-      }
-    } catch (error) {
-      report(error, { phase: 'complete', delivery });
+    const completed = await recordOutcome('complete', delivery, () => store.complete(delivery.id, workerId, { now: now() }));
+    if (completed === true) return 'completed';
+    if (completed === false && !abandoned.has(delivery.id)) {
+      const lost = new Error(`Lease of delivery ${delivery.id} was lost before it completed; it will be dispatched again.`);
+      report(lost, { phase: 'complete', delivery });
     }
     return 'lost';
   }
 
   async function recordFailure(delivery: ClaimedDelivery, outcome: FailOutcome, message: string): Promise<Settled> {
-    try {
-      if (await store.fail(delivery.id, workerId, outcome, message, { now: now() })) {
-        return 'dead' in outcome ? 'dead' : 'retried';
-      }
-    } catch (error) {
-      report(error, { phase: 'fail', delivery });
-    }
+    const recorded = await recordOutcome('fail', delivery, () => store.fail(delivery.id, workerId, outcome, message, { now: now() }));
+    if (recorded === true) return 'dead' in outcome ? 'dead' : 'retried';
     return 'lost';
+  }
+
+  /**
+   * Records an outcome, retrying while the store is briefly unreachable: giving up at once would leave
+   * a delivery whose handlers already ran leased until its lease expires, and then run them again.
+   * `undefined` when the store never answered.
+   */
+  async function recordOutcome(phase: 'complete' | 'fail', delivery: ClaimedDelivery, write: () => Promise<boolean>): Promise<boolean | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        report(error, { phase, delivery });
+        if (attempt + 1 >= OUTCOME_WRITE_ATTEMPTS) return undefined;
+        await sleep(OUTCOME_RETRY_BASE_MS * 2 ** attempt);
+      }
+    }
   }
 
   /** Deliveries whose lease a non-graceful stop gave back while their dispatch was still running. */

@@ -41,6 +41,29 @@ function collectErrors() {
 const settleMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('dispatcher runOnce/drain', () => {
+  it('keeps trying to record an outcome while the store is briefly unreachable, instead of leaving it leased', async () => {
+    const store = createMemoryStore();
+    await store.putIfAbsent(delivery());
+    let outages = 2;
+    const flaky: WebhookStore = {
+      ...store,
+      complete: async (...args) => {
+        if (outages > 0) {
+          outages -= 1;
+          throw new Error('connection reset');
+        }
+        return store.complete(...args);
+      },
+    };
+    const { errors, onError } = collectErrors();
+    let dispatched = 0;
+    const dispatcher = createDispatcher({ store: flaky, onError, dispatch: async () => void (dispatched += 1) });
+
+    expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, completed: 1, lost: 0 });
+    expect(dispatched).toBe(1);
+    expect(errors.map((e) => e.context.phase)).toEqual(['complete', 'complete']);
+  });
+
   it('dispatches due deliveries and completes them, leaving quarantined ones alone', async () => {
     const store = createMemoryStore();
     const a = delivery();
