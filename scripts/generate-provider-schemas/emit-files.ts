@@ -34,15 +34,16 @@ function emitSchemas(model: ProviderModel): string {
   const { prefix, lower } = names(model);
   const events = printJson(Object.fromEntries(model.eventSchemas));
   const shared = printJson([...model.sharedSchemas.values()]);
-  const eventsType = `Readonly<Record<${prefix}EventType, object>>`;
   return (
     `${header(model)}\n` +
-    `import type { ${prefix}EventType } from './event-types.js';\n\n` +
+    `import { lazyJsonArray, lazyJsonRecord } from '../../../validation/lazy-json.js';\n` +
+    `import { ${lower}EventTypes, type ${prefix}EventType } from './event-types.js';\n\n` +
     `// JSON text rather than object literals: the compiler would infer a type for every nested schema\n` +
-    `// (about a second of every typecheck), and JSON.parse is faster than evaluating literals.\n\n` +
+    `// (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on\n` +
+    `// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.\n\n` +
     `/** One JSON Schema per event type; their \`$ref\`s name schemas of \`${lower}SharedSchemas\` by \`$id\`. */\n` +
-    `export const ${lower}EventSchemas = JSON.parse(${templateLiteral(events)}) as ${eventsType};\n\n` +
+    `export const ${lower}EventSchemas: Readonly<Record<${prefix}EventType, object>> = lazyJsonRecord(${lower}EventTypes, ${templateLiteral(events)});\n\n` +
     `/** The schemas the event schemas reference, each once: \`SchemaValidator\`'s \`sharedSchemas\`. */\n` +
-    `export const ${lower}SharedSchemas = JSON.parse(${templateLiteral(shared)}) as readonly object[];\n`
+    `export const ${lower}SharedSchemas: readonly object[] = lazyJsonArray(${model.sharedSchemas.size}, ${templateLiteral(shared)});\n`
   );
 }

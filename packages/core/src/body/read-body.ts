@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import getRawBody from 'raw-body';
+import type getRawBodyFunction from 'raw-body';
 import { WebhookError } from '../errors/webhook-error.js';
 import { headerValue, type BodySource, type IncomingHeaders } from '../http/webhook-request.js';
 import { wireTooLarge } from './body-errors.js';
@@ -52,6 +53,23 @@ function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: B
   return buffer;
 }
 
+type GetRawBody = typeof getRawBodyFunction;
+
+let rawBody: GetRawBody | undefined;
+
+/**
+ * raw-body, required by the first streamed body rather than imported at start-up: its dependencies
+ * (http-errors, iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the
+ * buffered body never need it. Synchronous on purpose: with an `await import()` in between, the stream
+ * would have no 'error' listener while raw-body loads, and it could be destroyed before raw-body sees it.
+ * raw-body is resolved from this package, as an `import` would resolve it; a bundler that does not follow
+ * `createRequire` must keep `raw-body` external (installed beside the bundle).
+ */
+function loadRawBody(): GetRawBody {
+  rawBody ??= createRequire(import.meta.url)('raw-body') as GetRawBody;
+  return rawBody;
+}
+
 function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimits): Promise<Buffer> {
   const unusable = unusableStream(stream);
   if (unusable) return Promise.reject(unusable);
@@ -59,6 +77,7 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   if (declared !== undefined && declared > limits.maxWireBytes) {
     return Promise.reject(wireTooLarge(limits.maxWireBytes, declared));
   }
+  const getRawBody = loadRawBody();
 
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;

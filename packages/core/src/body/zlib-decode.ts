@@ -67,6 +67,29 @@ export async function decodeWithZlib(
 }
 
 /**
+ * Decodes `input`, which says it decodes to exactly `size` bytes (a zstd frame's Frame_Content_Size), in
+ * one call whose output buffer is that size: the result is that buffer, never a concatenation of chunks,
+ * so a 10 MiB body holds 10 MiB rather than 20 while it is put together. Synchronous up to
+ * `SYNC_OUTPUT_BUDGET`, on the thread pool beyond. Output past `size` stops the decompressor: the input
+ * does not match what it declares, so that is 400 `malformed_encoding`, as is any other engine error.
+ * The caller checks that the output reaches `size`.
+ */
+export async function decodeWithZlibExact(decoder: ZlibDecoder, input: Buffer, size: number): Promise<Buffer> {
+  // maxOutputLength must be at least 1 and chunkSize at least 64. One byte of room past `size` lets the
+  // decompressor finish inside the first output buffer, instead of allocating a second one to find out.
+  const options = { ...decoder.options, maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size + 1, 64) };
+  try {
+    if (size <= SYNC_OUTPUT_BUDGET) return decoder.sync(input, options);
+    return await new Promise<Buffer>((resolve, reject) => {
+      decoder.async(input, options, (error, result) => (error ? reject(error) : resolve(result)));
+    });
+  } catch (error) {
+    if (isOutputTooLarge(error)) throw malformedEncoding(decoder.coding, 'declared content size does not match the data', error);
+    throw toWebhookError(error, decoder, size);
+  }
+}
+
+/**
  * Whether a `deflate` body carries the zlib wrapper (RFC 1950) that HTTP's `deflate` means. Some senders
  * send raw deflate (RFC 1951) instead; a raw stream almost never starts with a valid zlib header, the same
  * test browsers and curl use.

@@ -11,7 +11,9 @@
  * literal and Huffman sections lie inside their block, reject back-references before the frame start,
  * require the sequence bitstream to be used up exactly, stop the weight loop at 255 weights, and decode
  * straight into a caller-sized buffer so output is bounded by the caller's limit (no window allocation,
- * no per-block window copies). Only the frame decoder is kept; the streaming class and the multi-frame
+ * no per-block window copies). Decoding tables are built in module-level scratch memory instead of fresh
+ * typed arrays for every table (about half the time of a typical 2.5 KB delivery went to allocating
+ * them). Only the frame decoder is kept; the streaming class and the multi-frame
  * entry point are gone: frames are split and checked by zstd-frames.ts before they get here.
  *
  * fzstd's license:
@@ -53,6 +55,12 @@ var slc = function (v, s, e) {
     return n;
 };
 var fill = function (v, n, s, e) {
+    // wearhook: short runs (most of a Huffman table's entries) cost less as a loop than as a native call
+    if (s >= 0 && e <= v.length && e - s < 32) {
+        for (; s < e; ++s)
+            v[s] = n;
+        return v;
+    }
     if (u8.prototype.fill)
         return u8.prototype.fill.call(v, n, s, e);
     if (s == null || s < 0)
@@ -110,6 +118,23 @@ var rb = function (d, b, n) {
     return o;
 };
 var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
+// wearhook: scratch memory for one frame at a time, reused by every frame. Decoding is synchronous and
+// a frame's tables are only ever used within that frame, so one set is enough. What a table reads before
+// writing is cleared where the table is built (see rfse and rhu); the rest is always written first.
+// repeat offsets
+var rep = new i32(3);
+// FSE tables by role: the index into `dts` in rzb (0 match lengths, 1 offsets, 2 literal lengths), then
+// 3 for the Huffman weights table. Sized for the largest accuracy log (9); views are made once per log.
+var fsl = [0, 1, 2, 3].map(function () { return { buf: new ab(512 + (512 << 2)), v: [] }; });
+// RLE "tables" by role, as in `dts`: one symbol, no bits, next state 0
+var rlt = [0, 1, 2].map(function () {
+    var rbuf = new u8(3);
+    return { s: rbuf.subarray(2, 3), n: rbuf.subarray(0, 1), t: new u16(rbuf.buffer, 0, 1), b: 0 };
+});
+// Huffman weights, rank counts and rank indexes
+var hsb = new u8(292), hsw = hsb.subarray(0, 256), hsc = hsb.subarray(256, 268), hsi = new u16(hsb.buffer, 268);
+// Huffman decoding table, for up to 12 bits (what libzstd accepts); views are made once per bit count
+var hdt = new u8(2 << 12), hdv = [];
 // read Zstandard frame header
 var rzfh = function (dat, w) {
     var n3 = dat[0] | (dat[1] << 8) | (dat[2] << 16);
@@ -140,17 +165,18 @@ var rzfh = function (dat, w) {
         }
         if (ws > 2145386496)
             err(1);
-        // wearhook: strict comparisons; `w == 1` on a typed array converts the whole array to a string
-        var buf = new u8((w === 1 ? (fss || ws) : w ? 0 : ws) + 12);
-        buf[0] = 1, buf[4] = 4, buf[8] = 8;
+        // wearhook: the output is always the caller's buffer (see decodeZstdFrameInto), which is also the
+        // window, and the repeat offsets are module scratch reset for every frame, so nothing is allocated
+        // here. (Upstream compared `w == 1`, which on a typed array converts the whole array to a string.)
+        rep[0] = 1, rep[1] = 4, rep[2] = 8;
         return {
             b: bt + fsb,
             y: 0,
             l: 0,
             d: di,
-            w: (w && w !== 1) ? w : buf.subarray(12),
+            w: w,
             e: ws,
-            o: new i32(buf.buffer, 0, 3),
+            o: rep,
             u: fss,
             c: cc,
             m: Math.min(131072, ws)
@@ -163,14 +189,15 @@ var rzfh = function (dat, w) {
     err(0);
 };
 // most significant bit for nonzero
+// wearhook: one instruction instead of a loop (called for every state of every table); -1 for 0 and
+// below, as the loop gave. Every value passed here is far below 2^30, where the loop would never end.
 var msb = function (val) {
-    var bits = 0;
-    for (; (1 << bits) <= val; ++bits)
-        ;
-    return bits - 1;
+    return val > 0 ? 31 - Math.clz32(val) : -1;
 };
 // read finite state entropy
-var rfse = function (dat, bt, mal) {
+// wearhook: `sl` is a scratch slot from `fsl` to build the table in; without one (the predefined tables
+// made at load) the table gets its own memory, as upstream
+var rfse = function (dat, bt, mal, sl) {
     // table pos
     var tpos = (bt << 3) + 4;
     // accuracy log
@@ -182,14 +209,16 @@ var rfse = function (dat, bt, mal) {
     // probabilities symbols  repeat   index   high threshold
     var probs = sz, sym = -1, re = -1, i = -1, ht = sz;
     // optimization: single allocation is much faster
-    var buf = new ab(512 + (sz << 2));
-    var freq = new i16(buf, 0, 256);
+    // wearhook: and none at all is faster still: one set of views per accuracy log over the slot's memory
+    var tv = sl ? (sl.v[al] || (sl.v[al] = fsev(sl.buf, al))) : fsev(new ab(512 + (sz << 2)), al);
+    // wearhook: cleared, as fresh memory was: symbols skipped by a repeat flag below are never written
+    // and must read as probability 0
+    var freq = tv.f.fill(0);
     // same view as freq
-    var dstate = new u16(buf, 0, 256);
-    var nstate = new u16(buf, 512, sz);
-    var bb1 = 512 + (sz << 1);
-    var syms = new u8(buf, bb1, sz);
-    var nbits = new u8(buf, bb1 + sz);
+    var dstate = tv.d;
+    var nstate = tv.t.t;
+    var syms = tv.t.s;
+    var nbits = tv.t.n;
     while (sym < 255 && probs > 0) {
         var bits = msb(probs + 1);
         var cbt = tpos >> 3;
@@ -257,29 +286,40 @@ var rfse = function (dat, bt, mal) {
         var nb = nbits[i] = al - msb(ns);
         nstate[i] = (ns << nb) - sz;
     }
-    return [(tpos + 7) >> 3, {
+    return [(tpos + 7) >> 3, tv.t];
+};
+// wearhook: the views of an FSE table of accuracy log `al` over `buf` (upstream's layout), and the table
+var fsev = function (buf, al) {
+    var sz = 1 << al, bb1 = 512 + (sz << 1);
+    return {
+        f: new i16(buf, 0, 256),
+        d: new u16(buf, 0, 256),
+        t: {
             b: al,
-            s: syms,
-            n: nbits,
-            t: nstate
-        }];
+            s: new u8(buf, bb1, sz),
+            n: new u8(buf, bb1 + sz, sz),
+            t: new u16(buf, 512, sz)
+        }
+    };
 };
 // read huffman
 var rhu = function (dat, bt) {
     //  index  weight count
     var i = 0, wc = -1;
-    //    buffer             header byte
-    var buf = new u8(292), hb = dat[bt];
+    //    header byte
+    var hb = dat[bt];
+    // wearhook: weights, rank counts and rank indexes in scratch; only the rank counts are read before
+    // being written, so only they start from zero
     // huffman weights
-    var hw = buf.subarray(0, 256);
+    var hw = hsw;
     // rank count
-    var rc = buf.subarray(256, 268);
+    var rc = hsc.fill(0);
     // rank index
-    var ri = new u16(buf.buffer, 268);
+    var ri = hsi;
     // NOTE: at this point bt is 1 less than expected
     if (hb < 128) {
         // end byte, fse decode table
-        var _a = rfse(dat, bt + 1, 6), ebt = _a[0], fdt = _a[1];
+        var _a = rfse(dat, bt + 1, 6, fsl[3]), ebt = _a[0], fdt = _a[1];
         bt += hb;
         var epos = ebt << 3;
         // last byte
@@ -350,9 +390,11 @@ var rhu = function (dat, bt) {
         ++rc[hw[i] = wt && (mb + 1 - wt)];
     }
     // huf buf
-    var hbuf = new u8(ts << 1);
+    // wearhook: the table in scratch when it fits (up to 12 bits), one set of views per bit count
+    var hv = mb <= 12 ? (hdv[mb] || (hdv[mb] = { s: hdt.subarray(0, ts), n: hdt.subarray(ts, ts << 1), b: mb })) : undefined;
+    var hbuf = hv ? hdt : new u8(ts << 1);
     //    symbols                      num bits
-    var syms = hbuf.subarray(0, ts), nb = hbuf.subarray(ts);
+    var syms = hv ? hv.s : hbuf.subarray(0, ts), nb = hv ? hv.n : hbuf.subarray(ts);
     ri[mb] = 0;
     for (i = mb; i > 0; --i) {
         var pv = ri[i];
@@ -367,7 +409,7 @@ var rhu = function (dat, bt) {
             fill(syms, i, code, ri[bits] = code + (1 << (mb - bits)));
         }
     }
-    return [bt, {
+    return [bt, hv || {
             n: nb,
             b: mb,
             s: syms
@@ -538,17 +580,14 @@ var rzb = function (dat, st, out) {
                 var md = (scm >> ((i << 1) + 2)) & 3;
                 if (md == 1) {
                     // rle buf
-                    var rbuf = new u8([0, 0, dat[bt++]]);
-                    dts[i] = {
-                        s: rbuf.subarray(2, 3),
-                        n: rbuf.subarray(0, 1),
-                        t: new u16(rbuf.buffer, 0, 1),
-                        b: 0
-                    };
+                    // wearhook: this role's scratch RLE table (its bits and next state stay 0)
+                    rlt[i].s[0] = dat[bt++];
+                    dts[i] = rlt[i];
                 }
                 else if (md == 2) {
                     // accuracy log 8 for offsets, 9 for others
-                    _a = rfse(dat, bt, 9 - (i & 1)), bt = _a[0], dts[i] = _a[1];
+                    // wearhook: built in this role's scratch slot, replacing the previous block's table
+                    _a = rfse(dat, bt, 9 - (i & 1), fsl[i]), bt = _a[0], dts[i] = _a[1];
                 }
                 else if (md == 3) {
                     if (!st.t)
@@ -610,8 +649,14 @@ var rzb = function (dat, st, out) {
                 // for billions of byte copies (writes past the end of a typed array are dropped, not errors).
                 if (spl + ll > buf.length)
                     err(0);
-                for (var i = 0; i < ll; ++i) {
-                    buf[oubt + i] = buf[spl + i];
+                // wearhook: long runs copied natively; the source is never behind the destination, where
+                // copyWithin gives the same bytes as the loop
+                if (ll > 16)
+                    buf.copyWithin(oubt, spl, spl + ll);
+                else {
+                    for (var i = 0; i < ll; ++i) {
+                        buf[oubt + i] = buf[spl + i];
+                    }
                 }
                 oubt += ll, spl += ll;
                 if (oubt + ml > spl)
@@ -630,8 +675,14 @@ var rzb = function (dat, st, out) {
                     }
                     oubt += len, ml -= len, stin = 0;
                 }
-                for (var i = 0; i < ml; ++i) {
-                    buf[oubt + i] = buf[stin + i];
+                // wearhook: a long match that does not overlap its own output copied natively; an
+                // overlapping one repeats the bytes it has just written, which only the loop does
+                if (ml > 16 && stin + ml <= oubt)
+                    buf.copyWithin(oubt, stin, stin + ml);
+                else {
+                    for (var i = 0; i < ml; ++i) {
+                        buf[oubt + i] = buf[stin + i];
+                    }
                 }
                 oubt += ml;
             }

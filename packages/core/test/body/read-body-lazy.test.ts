@@ -1,0 +1,48 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
+import type { BodyLimits } from '../../src/body/limits.js';
+import type * as ReadBodyModule from '../../src/body/read-body.js';
+
+// raw-body is loaded by the first streamed body, not at start-up. These run with a fresh copy of
+// read-body.ts each time, so each is that first body: loading must not open a moment in which the stream
+// has no reader (its error would be uncaught) or changes state unseen.
+
+const limits: BodyLimits = { maxWireBytes: 64 * 1024, maxDecodedBytes: 64 * 1024, bodyTimeoutMs: 2_000 };
+
+async function freshReadBody(): Promise<typeof ReadBodyModule.readBody> {
+  vi.resetModules();
+  return (await import('../../src/body/read-body.js')).readBody;
+}
+
+async function errorCode(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => 'resolved',
+    (error: unknown) => (error as { code?: unknown }).code,
+  );
+}
+
+describe('the first streamed body, which loads raw-body', () => {
+  it('is read in full', async () => {
+    const readBody = await freshReadBody();
+    const stream = new PassThrough();
+    const reading = readBody({ kind: 'stream', stream }, { 'content-length': '11' }, limits);
+    stream.end('hello world');
+    expect((await reading).toString()).toBe('hello world');
+  });
+
+  it('a stream error right after the call is 400 body_incomplete, not an uncaught error', async () => {
+    const readBody = await freshReadBody();
+    const stream = new PassThrough();
+    const reading = readBody({ kind: 'stream', stream }, {}, limits);
+    stream.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+    expect(await errorCode(reading)).toBe('body_incomplete');
+  });
+
+  it('a stream closed right after the call is 400 body_incomplete', async () => {
+    const readBody = await freshReadBody();
+    const stream = new PassThrough();
+    const reading = readBody({ kind: 'stream', stream }, {}, limits);
+    stream.destroy();
+    expect(await errorCode(reading)).toBe('body_incomplete');
+  });
+});
