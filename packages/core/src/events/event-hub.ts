@@ -69,7 +69,10 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
 
   /** Runs the handlers of a valid event: those for its type, then the catch-alls, all concurrently. */
   emitEvent(event: { readonly type: string }): Promise<HandlerFailure[]> {
-    const handlers = [...(this.byType.get(event.type) ?? []), ...this.anyHandlers];
+    const typed = this.byType.get(event.type);
+    // No copy when one list is all there is: handlers are only ever appended, and `run` reads the
+    // length once (`map` too), so one subscribed while these run waits for the next event, as with a copy.
+    const handlers = typed === undefined ? this.anyHandlers : this.anyHandlers.length === 0 ? typed : [...typed, ...this.anyHandlers];
     return run(handlers as Handler<unknown>[], event, event.type);
   }
 
@@ -92,12 +95,34 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
   }
 }
 
-async function run(handlers: readonly Handler<unknown>[], event: unknown, eventType: string): Promise<HandlerFailure[]> {
-  if (handlers.length === 0) return [];
+function run(handlers: readonly Handler<unknown>[], event: unknown, eventType: string): Promise<HandlerFailure[]> {
+  const count = handlers.length;
+  if (count === 0) return Promise.resolve([]);
+  // One handler, the common case: no array of promises and no Promise.allSettled.
+  if (count === 1) return runOne(handlers[0]!, event, eventType);
+  return runAll(handlers, event, eventType);
+}
+
+async function runOne(handler: Handler<unknown>, event: unknown, eventType: string): Promise<HandlerFailure[]> {
+  try {
+    const result = handler(event);
+    // Only a returned promise is awaited; a synchronous handler costs no extra turn of the microtask queue.
+    if (isThenable(result)) await result;
+    return [];
+  } catch (error) {
+    return [{ error, eventType }];
+  }
+}
+
+async function runAll(handlers: readonly Handler<unknown>[], event: unknown, eventType: string): Promise<HandlerFailure[]> {
   const results = await Promise.allSettled(handlers.map(async (handler) => handler(event)));
   const failures: HandlerFailure[] = [];
   for (const result of results) {
     if (result.status === 'rejected') failures.push({ error: result.reason, eventType });
   }
   return failures;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }

@@ -31,6 +31,11 @@ export interface WebhookEventBase<P extends ProviderName, T extends string, Payl
   readonly receivedAt: Date;
   /** The parsed JSON, typed by the schema that validated it. */
   readonly payload: Payload;
-  /** The records this delivery creates or updates, with their natural keys. */
+  /**
+   * The records this delivery creates or updates, with their natural keys. On events that carry records
+   * this is computed on first access and then kept, so a handler that never reads it does not pay for
+   * it; it is then a getter rather than an own property (`JSON.stringify(event)` and `console.log`
+   * include it, `Object.keys` and `{ ...event }` do not; see `LazyEvent`).
+   */
   readonly records: readonly RecordRef[];
 }

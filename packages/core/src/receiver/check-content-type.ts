@@ -6,6 +6,9 @@ import { headerValue, type IncomingHeaders } from '../http/webhook-request.js';
  * JSON either way. Anything else (a form post, a multipart upload) is not a webhook delivery.
  */
 export function checkContentType(headers: IncomingHeaders): void {
+  // What providers send, answered without splitting or lower-casing anything.
+  const raw = headers['content-type'];
+  if (raw === 'application/json' || raw === 'application/json; charset=utf-8') return;
   const value = headerValue(headers, 'content-type');
   if (value === undefined) return;
   const mediaType = value.split(';', 1)[0]!.trim().toLowerCase();

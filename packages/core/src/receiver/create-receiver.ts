@@ -12,7 +12,7 @@ import type { ProviderDefinition } from '../providers/provider-definition.js';
 import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
 import { DEFAULT_RETENTION_MS, type WebhookStore } from '../stores/webhook-store.js';
 import { checkContentType } from './check-content-type.js';
-import { classifyDelivery, type ClassifiedDelivery } from './classify-delivery.js';
+import { checkDelivery, classifyDelivery, quarantined, type ClassifiedDelivery } from './classify-delivery.js';
 import { decodeUtf8, parseJson } from './parse-json.js';
 import type { Receiver } from './receiver.js';
 import type { CommonReceiverOptions } from './receiver-options.js';
@@ -30,6 +30,21 @@ export interface CreateReceiverOptions extends CommonReceiverOptions {
 }
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Decoded size from which the receiver takes an extra turn of the microtask queue after each form of
+ * the body it no longer needs. The code after an `await` runs inside a job that holds the awaited
+ * value (the decoded Buffer) until the next `await`, and an interpreted frame keeps the temporaries
+ * of calls already made, so without that turn the decoded bytes stay reachable while JSON.parse builds
+ * the objects, and the text while the handlers start. A turn costs well under a microsecond: nothing
+ * next to parsing a megabyte, but not worth paying on every small delivery.
+ */
+const LARGE_BODY = 1024 * 1024;
+
+/** An `await` on this starts a fresh microtask that holds nothing of the body. */
+function letGo(): Promise<void> {
+  return Promise.resolve();
+}
 
 /**
  * Composes the pipeline for one provider: method and media type, web authentication, raw body,
@@ -64,29 +79,55 @@ export function createReceiver<
   );
 
   async function run(request: WebhookRequest): Promise<WebhookResponse> {
-    if (request.method.toUpperCase() !== 'POST') {
+    const { method, headers } = request;
+    if (method !== 'POST' && method.toUpperCase() !== 'POST') {
       throw new WebhookError('method_not_allowed', 'Webhook deliveries are POST requests.');
     }
-    const { headers } = request;
     checkContentType(headers);
     const now = clock();
     for (const auth of headerAuth) auth.verify({ headers, body: emptyBody, now });
-    const wire = await readBody(request.body, headers, limits);
+    // The body's successive forms (wire bytes, decoded bytes, text, parsed JSON) are each let go as
+    // soon as the next exists, so a large delivery does not hold them all at once (see `LARGE_BODY`).
+    let wire: Buffer | undefined = await readBody(request.body, headers, limits);
     for (const auth of wireAuth) auth.verify({ headers, body: wire, now });
     const contentEncoding = headers['content-encoding'];
-    const decoded = await decodeBody(wire, Array.isArray(contentEncoding) ? contentEncoding.join(',') : contentEncoding, limits.maxDecodedBytes);
+    let decoded: Buffer | undefined = await decodeBody(
+      wire,
+      Array.isArray(contentEncoding) ? contentEncoding.join(',') : contentEncoding,
+      limits.maxDecodedBytes,
+    );
+    wire = undefined;
     for (const auth of decodedAuth) auth.verify({ headers, body: decoded, now });
 
-    const text = decodeUtf8(decoded);
-    const payload = parseJson(text);
+    const deliveryKey = provider.deliveryKey(headers, decoded);
+    let text: string | undefined = decodeUtf8(decoded);
+    const large = decoded.length >= LARGE_BODY;
+    decoded = undefined;
+    if (large) await letGo();
+    let payload: unknown = parseJson(text);
+    if (store === undefined) {
+      // Without a store the text is not needed once parsed; with one, it is what gets stored.
+      text = undefined;
+      if (large) await letGo();
+    }
     const type = provider.eventTypeOf(payload);
     if (type === undefined) {
       throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
     }
-    const deliveryKey = provider.deliveryKey(headers, decoded);
-    const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt: new Date(now), headers });
-    if (strict) refuseIfNotValid(delivery);
-    return store === undefined ? handleNow(delivery) : persist(store, delivery, text);
+    const receivedAt = new Date(now);
+    if (store === undefined) {
+      const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt, headers });
+      if (strict) refuseIfNotValid(delivery);
+      return handleNow(delivery);
+    }
+    // With a store the typed event is not built here: the worker rebuilds it from the stored body.
+    const verdict = checkDelivery(provider, type, payload);
+    const quarantine = verdict.kind === 'event' ? undefined : quarantined(provider, { type, payload, deliveryKey, receivedAt }, verdict);
+    if (strict && quarantine !== undefined) refuseIfNotValid(quarantine);
+    // The parsed body is not needed to store the text (a quarantined delivery keeps its own reference).
+    payload = undefined;
+    if (large) await letGo();
+    return persist(store, { type, deliveryKey, receivedAt, body: text! }, quarantine);
   }
 
   /** No store: the handlers run before the acknowledgement, so a failure can still ask for a retry. */
@@ -101,18 +142,26 @@ export function createReceiver<
     return ACCEPTED;
   }
 
-  /** Store: persist, then acknowledge; the worker dispatches. A retry of a stored delivery is only acknowledged. */
-  async function persist(target: WebhookStore, delivery: ClassifiedDelivery<Event>, body: string): Promise<WebhookResponse> {
+  /**
+   * Store: persist, then acknowledge; the worker dispatches. A retry of a stored delivery is only
+   * acknowledged. `quarantine` is the unknown or invalid delivery, `undefined` for a valid event.
+   */
+  async function persist(
+    target: WebhookStore,
+    received: { readonly type: string; readonly deliveryKey: string; readonly receivedAt: Date; readonly body: string },
+    quarantine: Exclude<ClassifiedDelivery<never>, { readonly kind: 'event' }> | undefined,
+  ): Promise<WebhookResponse> {
     let inserted: boolean;
     try {
       ({ inserted } = await target.putIfAbsent({
         provider: provider.name,
-        deliveryKey: delivery.event.deliveryKey,
-        eventType: delivery.type,
-        state: delivery.kind === 'event' ? 'pending' : 'quarantined',
-        body,
-        receivedAt: delivery.event.receivedAt,
-        issues: delivery.kind === 'invalid' ? delivery.event.issues : delivery.kind === 'unknown' ? [{ path: '/', message: 'unknown event type' }] : undefined,
+        deliveryKey: received.deliveryKey,
+        eventType: received.type,
+        state: quarantine === undefined ? 'pending' : 'quarantined',
+        body: received.body,
+        receivedAt: received.receivedAt,
+        issues:
+          quarantine === undefined ? undefined : quarantine.kind === 'invalid' ? quarantine.event.issues : [{ path: '/', message: 'unknown event type' }],
       }));
     } catch (error) {
       throw error instanceof StoreUnavailableError
@@ -120,9 +169,9 @@ export function createReceiver<
         : new StoreUnavailableError('The store failed to persist the delivery; the provider will retry.', { cause: error });
     }
     if (!inserted) return ACCEPTED;
-    if (delivery.kind === 'event') worker?.wake();
+    if (quarantine === undefined) worker?.wake();
     // Quarantined deliveries are kept, not dispatched: surface them now, after the acknowledgement.
-    else void runHandlers(hub, provider.name, delivery);
+    else void runHandlers(hub, provider.name, quarantine);
     return ACCEPTED;
   }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { headerValue, type IncomingHeaders } from '../../http/webhook-request.js';
 
 /** The header Terra repeats on every retry of one delivery. */
@@ -18,7 +18,7 @@ export const TERRA_REFERENCE_HEADER = 'terra-reference';
 export function terraDeliveryKey(headers: IncomingHeaders, decodedBody: Uint8Array): string {
   const traceId = headerValue(headers, TERRA_TRACE_ID_HEADER);
   if (traceId !== undefined) return `terra:${traceId}`;
-  return `terra:sha256:${createHash('sha256').update(decodedBody).digest('hex')}`;
+  return `terra:sha256:${hash('sha256', decodedBody, 'hex')}`;
 }
 
 /** The `terra-reference` of a delivery, when it is one chunk of a large request. */

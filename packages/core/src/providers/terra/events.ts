@@ -1,4 +1,5 @@
 /** Builds the typed Terra event of a payload that passed its schema. */
+import { LazyEvent } from '../../events/lazy-event.js';
 import type { RecordRef } from '../../events/webhook-event.js';
 import { headerValue, type IncomingHeaders } from '../../http/webhook-request.js';
 import type { EventContext } from '../provider-definition.js';
@@ -67,8 +68,12 @@ function base<Type extends TerraEventType>(type: Type, context: TerraEventContex
     deliveryKey: context.deliveryKey,
     receivedAt: context.receivedAt,
     payload: context.payload as TerraPayloadMap[Type],
-    reference: context.headers === undefined ? undefined : headerValue(context.headers, TERRA_REFERENCE_HEADER),
+    reference: referenceOf(context),
   } as const;
+}
+
+function referenceOf(context: TerraEventContext): string | undefined {
+  return context.headers === undefined ? undefined : headerValue(context.headers, TERRA_REFERENCE_HEADER);
 }
 
 function userEvent<Type extends TerraEventType>(type: Type, context: TerraEventContext, user: TerraUser, records: readonly RecordRef[]) {
@@ -90,11 +95,50 @@ function noticeEvent<Type extends TerraUserNoticeEventType>(type: Type, context:
   return userEvent(type, context, payload.user, []) as unknown as TerraEventMap[Type];
 }
 
+/**
+ * A data event (`activity`, `sleep`, ...). `records` is computed on first access and kept (see
+ * `LazyEvent`); everything else is read out when the event is built.
+ */
+class LazyTerraDataEvent extends LazyEvent {
+  readonly provider = 'terra';
+  readonly type: TerraDataEventType;
+  readonly deliveryKey: string;
+  readonly receivedAt: Date;
+  readonly payload: TerraPayloadMap[TerraDataEventType];
+  readonly reference: string | undefined;
+  readonly userId: string;
+  readonly user: TerraUser;
+  readonly dataProvider: string;
+  readonly referenceId: string | undefined;
+  #records: readonly RecordRef[] | undefined;
+
+  constructor(type: TerraDataEventType, context: TerraEventContext) {
+    super();
+    const payload = context.payload as TerraPayloadMap[TerraDataEventType];
+    const { user } = payload;
+    this.type = type;
+    this.deliveryKey = context.deliveryKey;
+    this.receivedAt = context.receivedAt;
+    this.payload = payload;
+    this.reference = referenceOf(context);
+    this.userId = user.user_id;
+    this.user = user;
+    this.dataProvider = user.provider;
+    this.referenceId = user.reference_id ?? undefined;
+  }
+
+  get records(): readonly RecordRef[] {
+    // Each data type keys its own item shape; `toTerraEvent` guarantees `type` matches `payload`.
+    return (this.#records ??= terraRecordRefs(this.type as 'activity', this.userId, this.payload.data as TerraPayloadMap['activity']['data']));
+  }
+
+  protected lazyFields(): object {
+    return { records: this.records };
+  }
+}
+
 function dataEvent<Type extends TerraDataEventType>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
-  const payload = context.payload as TerraPayloadMap[TerraDataEventType];
-  // Each data type keys its own item shape; the switch above guarantees `type` matches `payload`.
-  const records = terraRecordRefs(type as 'activity', payload.user.user_id, payload.data as TerraPayloadMap['activity']['data']);
-  return userEvent(type, context, payload.user, records) as unknown as TerraEventMap[Type];
+  return new LazyTerraDataEvent(type, context) as unknown as TerraEventMap[Type];
 }
 
 function athleteEvent(context: TerraEventContext): TerraEventMap['athlete'] {

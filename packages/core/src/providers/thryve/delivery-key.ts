@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The delivery key of a Thryve webhook: `thryve:sha256:<hex>` of the decoded body.
@@ -10,5 +10,5 @@ import { createHash } from 'node:crypto';
  * for the same range and types, while the first is still remembered, is not dispatched again.
  */
 export function thryveDeliveryKey(decodedBody: Uint8Array): string {
-  return `thryve:sha256:${createHash('sha256').update(decodedBody).digest('hex')}`;
+  return `thryve:sha256:${hash('sha256', decodedBody, 'hex')}`;
 }

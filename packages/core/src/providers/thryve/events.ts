@@ -1,4 +1,6 @@
 /** Builds the typed Thryve event of a payload that passed its schema. */
+import { LazyEvent } from '../../events/lazy-event.js';
+import type { RecordRef } from '../../events/webhook-event.js';
 import type { EventContext } from '../provider-definition.js';
 import type { ThryveEventType } from './event-types.js';
 import type {
@@ -14,7 +16,7 @@ import type {
 import { dailyPointsOf, epochPointsOf } from './points.js';
 import { thryveDailyRecordRef, thryveEpochRecordRef } from './record-keys.js';
 import { thryveDate, thryveDay } from './timestamps.js';
-import type { ThryveEvent, ThryveEventMap } from './types.js';
+import type { ThryveDailyPoint, ThryveEpochPoint, ThryveEvent, ThryveEventMap } from './types.js';
 
 /**
  * The typed event for `context.type` (a wearhook name: aliases already resolved). The payload must
@@ -53,24 +55,81 @@ function envelopeBase<Type extends ThryveEventType>(type: Type, context: EventCo
   return base(type, context, payload.endUserId, payload.endUserAlias);
 }
 
+/** How the points of one kind of data push are read and keyed. */
+interface PointKind<Point> {
+  pointsOf(data: unknown): Point[];
+  recordOf(endUserId: string, point: Point): RecordRef;
+}
+
+const EPOCH_POINTS: PointKind<ThryveEpochPoint> = {
+  pointsOf: (data) => epochPointsOf(data as ThryveEpochDataPayload['data']),
+  recordOf: thryveEpochRecordRef,
+};
+
+const DAILY_POINTS: PointKind<ThryveDailyPoint> = {
+  pointsOf: (data) => dailyPointsOf(data as ThryveDailyDataPayload['data']),
+  recordOf: thryveDailyRecordRef,
+};
+
+/**
+ * A data push event. `points` and `records` are computed on first access and kept, so a handler that
+ * never reads them does not pay for normalising every point (see `LazyEvent` for what that means for
+ * `Object.keys` and `JSON.stringify`).
+ */
+class LazyThryveDataEvent<Point> extends LazyEvent {
+  readonly provider = 'thryve';
+  readonly type: ThryveEventType;
+  readonly deliveryKey: string;
+  readonly receivedAt: Date;
+  readonly endUserId: string;
+  readonly endUserAlias: string | undefined;
+  readonly payload: ThryveEpochDataPayload | ThryveDailyDataPayload;
+  readonly #kind: PointKind<Point>;
+  #points: readonly Point[] | undefined;
+  #records: readonly RecordRef[] | undefined;
+
+  constructor(type: ThryveEventType, context: EventContext, kind: PointKind<Point>) {
+    super();
+    const payload = context.payload as ThryveEpochDataPayload | ThryveDailyDataPayload;
+    this.type = type;
+    this.deliveryKey = context.deliveryKey;
+    this.receivedAt = context.receivedAt;
+    this.endUserId = payload.endUserId;
+    this.endUserAlias = payload.endUserAlias;
+    this.payload = payload;
+    this.#kind = kind;
+  }
+
+  get points(): readonly Point[] {
+    return (this.#points ??= this.#kind.pointsOf(this.payload.data));
+  }
+
+  get records(): readonly RecordRef[] {
+    if (this.#records === undefined) {
+      const { endUserId } = this;
+      const kind = this.#kind;
+      this.#records = this.points.map((point) => kind.recordOf(endUserId, point));
+    }
+    return this.#records;
+  }
+
+  protected lazyFields(): object {
+    return { points: this.points, records: this.records };
+  }
+}
+
 function epochDataEvent<Type extends 'event.data.epoch.create' | 'event.data.epoch.update'>(
   type: Type,
   context: EventContext,
 ): ThryveEventMap[Type] {
-  const payload = context.payload as ThryveEpochDataPayload<Type>;
-  const points = epochPointsOf(payload.data);
-  const records = points.map((point) => thryveEpochRecordRef(payload.endUserId, point));
-  return { ...envelopeBase(type, context, payload), payload, points, records } as unknown as ThryveEventMap[Type];
+  return new LazyThryveDataEvent(type, context, EPOCH_POINTS) as unknown as ThryveEventMap[Type];
 }
 
 function dailyDataEvent<Type extends 'event.data.daily.create' | 'event.data.daily.update'>(
   type: Type,
   context: EventContext,
 ): ThryveEventMap[Type] {
-  const payload = context.payload as ThryveDailyDataPayload<Type>;
-  const points = dailyPointsOf(payload.data);
-  const records = points.map((point) => thryveDailyRecordRef(payload.endUserId, point));
-  return { ...envelopeBase(type, context, payload), payload, points, records } as unknown as ThryveEventMap[Type];
+  return new LazyThryveDataEvent(type, context, DAILY_POINTS) as unknown as ThryveEventMap[Type];
 }
 
 function sourceEvent<Type extends 'notification.source.connect' | 'notification.source.disconnect'>(

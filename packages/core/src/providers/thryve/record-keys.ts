@@ -16,8 +16,8 @@
  * Notifications and legacy source updates carry no data points and produce no records: they announce
  * data to be fetched from Thryve's API, and storing that data is the application's business.
  */
+import { jsonArrayKey } from '../../events/json-key.js';
 import type { RecordRef } from '../../events/webhook-event.js';
-import { thryveEpochMs } from './timestamps.js';
 import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
 
 /** Record kinds of Thryve data points. */
@@ -25,7 +25,7 @@ export const THRYVE_RECORD_KINDS = { epoch: 'thryve.epoch', daily: 'thryve.daily
 
 /** The natural key of an epoch point within (thryve, `thryve.epoch`, endUserId). */
 export function thryveEpochRecordKey(point: ThryveEpochPoint): string {
-  return JSON.stringify([
+  return jsonArrayKey([
     point.dataSourceId,
     point.details?.thirdPartyDataSourceId ?? null,
     point.dataTypeId,
@@ -36,15 +36,16 @@ export function thryveEpochRecordKey(point: ThryveEpochPoint): string {
 
 /** The natural key of a daily point within (thryve, `thryve.daily`, endUserId). */
 export function thryveDailyRecordKey(point: ThryveDailyPoint): string {
-  return JSON.stringify([point.dataSourceId, point.dataTypeId, point.day]);
+  return jsonArrayKey([point.dataSourceId, point.dataTypeId, point.day]);
 }
 
 /**
  * The version of a point: `additionalDetails.creationTimestamp` (when Thryve received this version) in
- * epoch milliseconds, or `undefined` when additional details are switched off.
+ * epoch milliseconds, or `undefined` when additional details are switched off. Read from the point's
+ * `createdAt`, which holds that timestamp already normalised, rather than parsing it again.
  */
 export function thryvePointVersion(point: ThryveEpochPoint | ThryveDailyPoint): number | undefined {
-  return thryveEpochMs(point.details?.creationTimestamp);
+  return point.createdAt?.getTime();
 }
 
 /** The record of an epoch point; `data` is the point as received. */

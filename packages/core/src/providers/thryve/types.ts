@@ -66,13 +66,17 @@ export interface ThryveEventBase<Type extends ThryveEventType, Payload> extends 
 /** `event.data.epoch.create` / `.update`: new or changed epoch points. */
 export interface ThryveEpochDataEvent<Type extends ThryveEpochDataEventType = ThryveEpochDataEventType>
   extends ThryveEventBase<Type, ThryvePayloadMap[Type]> {
-  /** Every point of every data source in the delivery, in order. */
+  /**
+   * Every point of every data source in the delivery, in order. Normalised on first access and then
+   * kept (a getter, like `records`), so a handler that only reads `payload` does not pay for it.
+   */
   readonly points: readonly ThryveEpochPoint[];
 }
 
 /** `event.data.daily.create` / `.update`: new or changed daily points. */
 export interface ThryveDailyDataEvent<Type extends ThryveDailyDataEventType = ThryveDailyDataEventType>
   extends ThryveEventBase<Type, ThryvePayloadMap[Type]> {
+  /** Every daily point of the delivery, in order; normalised on first access, like the epoch points. */
   readonly points: readonly ThryveDailyPoint[];
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { headerValue, type IncomingHeaders } from '../../http/webhook-request.js';
 
 /** Svix's message id header, repeated on every retry; `webhook-id` on white-labelled plans. */
@@ -14,5 +14,5 @@ export function vitalDeliveryKey(headers: IncomingHeaders, decodedBody: Uint8Arr
     const id = headerValue(headers, name);
     if (id !== undefined) return `vital:${id}`;
   }
-  return `vital:sha256:${createHash('sha256').update(decodedBody).digest('hex')}`;
+  return `vital:sha256:${hash('sha256', decodedBody, 'hex')}`;
 }

@@ -20,6 +20,7 @@
  * Historical-data notices, connection events, lab results, parsing jobs, match reviews and continuous
  * query changes produce no records: they are notices, or name no user.
  */
+import { jsonArrayKey, jsonKeyPart } from '../../events/json-key.js';
 import type { RecordRef } from '../../events/webhook-event.js';
 import type { VitalSummaryEventType, VitalSummaryResource, VitalTimeseriesEventType, VitalTimeseriesResource } from './event-types.js';
 import type { ClientFacingSource, VitalPayloadMap } from './generated/types.js';
@@ -61,7 +62,7 @@ export function vitalSummaryVersion(summary: VitalSummary): number | undefined {
 
 /** The natural key of one timeseries sample within (vital, `vital.timeseries.<resource>`, user). */
 export function vitalTimeseriesSampleKey(source: ClientFacingSource, sample: VitalTimeseriesSample): string {
-  return JSON.stringify([source.provider, source.type ?? 'unknown', sample.type ?? null, vitalEpochMs(sample.timestamp) ?? sample.timestamp]);
+  return jsonArrayKey([source.provider, source.type ?? 'unknown', sample.type ?? null, vitalEpochMs(sample.timestamp) ?? sample.timestamp]);
 }
 
 /** The record of a summary; `data` is the summary as received. */
@@ -72,9 +73,18 @@ export function vitalSummaryRecordRef(resource: VitalSummaryResource, userId: st
 /** The records of a timeseries group, one per sample, in order; `data` is the sample as received. */
 export function vitalTimeseriesRecordRefs(resource: VitalTimeseriesResource, userId: string, group: VitalTimeseriesGroup): RecordRef[] {
   const kind = vitalTimeseriesKind(resource);
+  // The key is `vitalTimeseriesSampleKey`'s JSON array, written piece by piece: the source's two parts
+  // are the same for every sample of the group, so they are encoded once.
+  const prefix = `[${jsonKeyPart(group.source.provider)},${jsonKeyPart(group.source.type ?? 'unknown')},`;
   // Widened first: calling `map` on a union of 50 array types makes the compiler resolve 50 signatures.
   const samples: readonly VitalTimeseriesSample[] = group.data;
-  return samples.map((sample) => ({ kind, userId, key: vitalTimeseriesSampleKey(group.source, sample), version: undefined, data: sample }));
+  return samples.map((sample) => ({
+    kind,
+    userId,
+    key: `${prefix}${jsonKeyPart(sample.type)},${jsonKeyPart(vitalEpochMs(sample.timestamp) ?? sample.timestamp)}]`,
+    version: undefined,
+    data: sample,
+  }));
 }
 
 /** A record identified by `data.id`, with `updated_at` as its version when it has one. */

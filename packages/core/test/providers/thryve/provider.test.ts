@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { EventContext } from '../../../src/providers/provider-definition.js';
 import { THRYVE_EVENT_TYPES, type ThryveEventType } from '../../../src/providers/thryve/event-types.js';
@@ -201,6 +202,42 @@ describe('thryveProvider', () => {
       const payload = { ...thryveSamples['notification.data.epoch.createupdate'](), data: { dataSourceId: 5, dataTypeIds: [] } };
       const context = { type: 'notification.data.epoch.createupdate', payload, deliveryKey: 'k', receivedAt: RECEIVED_AT };
       expect(() => thryveProvider.toEvent(context)).toThrow(/did not pass its schema: data.startTimestamp/);
+    });
+  });
+
+  describe('points and records, computed on first access', () => {
+    it('are computed once and kept', () => {
+      for (const type of ['event.data.epoch.create', 'event.data.daily.update'] as const) {
+        const event = eventOf(type);
+        const points = event.points;
+        expect(event.points).toBe(points);
+        expect(event.records).toBe(event.records);
+        expect(event.records.map((record) => record.data)).toEqual(points.map((point) => point.raw));
+      }
+    });
+
+    it('are computed from the payload whichever is read first', () => {
+      const recordsFirst = eventOf('event.data.epoch.create');
+      const records = recordsFirst.records;
+      expect(recordsFirst.points.map((point) => point.raw)).toEqual(records.map((record) => record.data));
+      expect(records).toEqual(eventOf('event.data.epoch.create').records);
+    });
+
+    it('are in JSON.stringify and console output, with the own fields, as before', () => {
+      const event = eventOf('event.data.epoch.create');
+      const json = JSON.parse(JSON.stringify(event)) as Record<string, unknown>;
+      expect(Object.keys(json)).toEqual(['provider', 'type', 'deliveryKey', 'receivedAt', 'endUserId', 'endUserAlias', 'payload', 'points', 'records']);
+      expect(json).toEqual(JSON.parse(JSON.stringify({ ...event, points: event.points, records: event.records })));
+      const shown = inspect(eventOf('event.data.daily.create'), { depth: 0 });
+      expect(shown).toMatch(/points: \[Array\]/);
+      expect(shown).toMatch(/records: \[Array\]/);
+    });
+
+    it('are getters, not own properties (documented in LazyEvent)', () => {
+      const event = eventOf('event.data.epoch.create');
+      expect(Object.keys(event)).not.toContain('points');
+      expect('points' in event && 'records' in event).toBe(true);
+      expect({ ...event }).not.toHaveProperty('records');
     });
   });
 });

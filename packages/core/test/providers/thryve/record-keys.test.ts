@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ThryveDailyDataSource, ThryveEpochDataPoint, ThryveEpochDataSource } from '../../../src/providers/thryve/payload-types.js';
 import { dailyPointsOf, epochPointsOf } from '../../../src/providers/thryve/points.js';
@@ -7,6 +8,7 @@ import {
   thryveDailyRecordRef,
   thryveEpochRecordKey,
   thryveEpochRecordRef,
+  thryvePointVersion,
 } from '../../../src/providers/thryve/record-keys.js';
 
 const USER = 'user-token-1';
@@ -107,5 +109,26 @@ describe('Thryve record keys', () => {
     expect(thryveDailyRecordRef(USER, dailyPoint('2022-09-07')).version).toBe(1662610351000);
     expect(thryveEpochRecordRef(USER, epochPoint({ additionalDetails: undefined })).version).toBeUndefined();
     expect(thryveEpochRecordRef(USER, epochPoint({ additionalDetails: { generationType: 'MANUAL_ENTRY' } })).version).toBeUndefined();
+  });
+
+  it('writes keys exactly as JSON.stringify of the identity parts would', () => {
+    const text = fc.oneof(fc.string({ unit: 'binary', maxLength: 10 }), fc.constantFrom('MANUAL_ENTRY', 'a"b', '\\', '\u0000', '\ud800'));
+    const id = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -0, 1e21, 2 ** 53, -(2 ** 53) + 1, Number.MAX_VALUE));
+    fc.assert(
+      fc.property(id, id, fc.option(id, { nil: undefined }), fc.option(text, { nil: undefined }), fc.integer({ min: 0, max: 99_999_999_999 }), (source, type, third, generation, seconds) => {
+        const point = epochPoint({ dataTypeId: type, startTimestamp: seconds, additionalDetails: { thirdPartyDataSourceId: third, generationType: generation } }, source);
+        expect(thryveEpochRecordKey(point)).toBe(JSON.stringify([source, third ?? null, type, seconds * 1000, generation ?? null]));
+        const day = dailyPoint('2022-09-07', type);
+        expect(thryveDailyRecordKey(day)).toBe(JSON.stringify([5, type, '2022-09-07']));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('versions a point by its createdAt, the creationTimestamp already read', () => {
+    const point = epochPoint({ additionalDetails: { creationTimestamp: '2022-09-07T21:45:05+02:00' } });
+    expect(point.createdAt).toEqual(new Date('2022-09-07T19:45:05Z'));
+    expect(thryvePointVersion(point)).toBe(Date.parse('2022-09-07T19:45:05Z'));
+    expect(thryvePointVersion(epochPoint({ additionalDetails: undefined }))).toBeUndefined();
   });
 });

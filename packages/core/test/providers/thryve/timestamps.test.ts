@@ -85,6 +85,89 @@ describe('thryveEpochMs / thryveDate', () => {
   });
 });
 
+/** The reader before it became one pass: the schema pattern, then an extraction regex and Date arithmetic. */
+function referenceIso(value: string): { epochMs: number; hasTime: boolean; offsetMinutes: number } | undefined {
+  if (!new RegExp(THRYVE_ISO_TIMESTAMP_PATTERN, 'u').test(value)) return undefined;
+  const parts = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:[Zz]|([+-])(\d{2}):?(\d{2})?)?)?$/u.exec(value);
+  if (parts === null) return undefined;
+  const [, year, month, day, hour, minute, second, fraction, sign, offsetHours, offsetMins] = parts;
+  const offsetMinutes = sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(offsetHours) * 60 + Number(offsetMins ?? 0));
+  const date = new Date(0);
+  date.setUTCFullYear(Number(year), Number(month) - 1, Number(day));
+  date.setUTCHours(Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), Number((fraction ?? '').padEnd(3, '0').slice(0, 3)));
+  return { epochMs: date.getTime() - offsetMinutes * 60_000, hasTime: hour !== undefined, offsetMinutes };
+}
+
+describe('the one-pass ISO reader', () => {
+  // Near misses of the pattern: any digits where digits go (months 00-99, hours 00-99, ...), any of the
+  // separators, fractions of any length including none, offsets with and without colon or minutes.
+  const nearIso = fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 19 }),
+      fc.integer({ min: 0, max: 39 }),
+      fc.option(
+        fc.tuple(
+          fc.constantFrom('T', 't', ' ', 'Z', '_'),
+          fc.integer({ min: 0, max: 29 }),
+          fc.integer({ min: 0, max: 69 }),
+          fc.option(fc.tuple(fc.integer({ min: 0, max: 69 }), fc.option(fc.tuple(fc.constantFrom('.', ',', ':'), fc.stringMatching(/^\d{0,7}$/))))),
+          fc.option(fc.oneof(fc.constantFrom('Z', 'z', 'x', '+', '-02:', '+2'), fc.stringMatching(/^[+-]\d{2}(?::?\d{0,3})$/))),
+        ),
+      ),
+    )
+    .map(([year, month, day, time]) => {
+      const two = (n: number) => String(n).padStart(2, '0');
+      let text = `${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`;
+      if (time !== null) {
+        const [separator, hour, minute, seconds, offset] = time;
+        text += `${separator}${two(hour)}:${two(minute)}`;
+        if (seconds !== null) text += `:${two(seconds[0])}${seconds[1] === null ? '' : seconds[1][0] + seconds[1][1]}`;
+        if (offset !== null) text += offset;
+      }
+      return text;
+    });
+
+  it('accepts exactly what the schema pattern accepts, and reads it as the regex-and-Date reader did', () => {
+    fc.assert(
+      fc.property(fc.oneof(nearIso, fc.string({ maxLength: 40 }), fc.stringMatching(/^\d{4}-\d{2}-\d{2}[Tt ]?[\d:.,+\-Zz]{0,20}$/)), (value) => {
+        const expected = referenceIso(value);
+        expect(thryveEpochMs(value)).toBe(expected?.epochMs);
+        expect(thryveDay(value)).toBe(
+          expected === undefined
+            ? undefined
+            : !expected.hasTime || expected.offsetMinutes !== 0
+              ? value.slice(0, 10)
+              : new Date(expected.epochMs).toISOString().slice(0, 10),
+        );
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it.each([
+    ['0000-02-29', -62_162_121_600_000],
+    ['2100-02-29', undefined],
+    ['2400-02-29T00:00Z', Date.UTC(2400, 1, 29)],
+    ['2022-09-07T19:39:32.1Z', STEP_START + 100],
+    ['2022-09-07T19:39:32.12Z', STEP_START + 120],
+    ['2022-09-07T19:39:32.Z', undefined],
+    ['2022-09-07T19:39.5Z', undefined],
+    ['2022-09-07T19:39:32+02:', undefined],
+    ['2022-09-07T19:39:32+02:0', undefined],
+    ['2022-09-07T19:39:32+02:60', undefined],
+    ['2022-09-07T19:39:32+2', undefined],
+    ['2022-09-07T19:39:32Z ', undefined],
+    ['2022-09-07 ', undefined],
+    ['2022-09-07T', undefined],
+    ['+2022-09-07', undefined],
+    ['2022-9-07', undefined],
+    ['２０２２-09-07', undefined],
+  ])('reads %s as %s', (value, expected) => {
+    expect(thryveEpochMs(value)).toBe(expected);
+  });
+});
+
 describe('thryveDay', () => {
   it('takes an ISO date as written', () => {
     expect(thryveDay('2022-09-07')).toBe('2022-09-07');

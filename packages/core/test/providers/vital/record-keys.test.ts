@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ClientFacingCholesterolTimeseries, ClientFacingSource, GroupedHeartRate } from '../../../src/providers/vital/generated/types.js';
 import {
@@ -117,6 +118,36 @@ describe('Vital timeseries keys', () => {
 
   it('keeps an unreadable timestamp as written rather than dropping it', () => {
     expect(JSON.parse(keyOf(watch, heartRate('yesterday')))).toEqual(['apple_health_kit', 'watch', null, 'yesterday']);
+  });
+});
+
+describe('Vital timeseries keys, written without JSON.stringify of an array', () => {
+  // Strings that JSON must escape (quotes, backslashes, control characters, lone surrogates) or not
+  // (non-ASCII, U+2028), numbers of every size, and the absent and null parts.
+  const part = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 12 }),
+    fc.constantFrom('watch', 'a"b', 'a\\b', '\n', '\u2028', '\ud800', '\udc00x', '\ud83d\ude00', 'ü'),
+    fc.constant(undefined),
+  );
+  const timestamp = fc.oneof(
+    fc.date({ min: new Date(-8.64e15), max: new Date(8.64e15), noInvalidDate: true }).map((date) => date.toISOString()),
+    fc.integer({ min: -1e15, max: 1e15 }).map((ms) => new Date(ms).toISOString().replace('Z', '+00:00')),
+    fc.constantFrom('2024-05-01T08:00:00', 'not a time', ''),
+  );
+
+  it('gives vitalTimeseriesRecordRefs and vitalTimeseriesSampleKey the key JSON.stringify gives', () => {
+    fc.assert(
+      fc.property(part, part, fc.array(fc.tuple(part, timestamp), { maxLength: 5 }), (provider, type, samples) => {
+        const source = { provider: provider ?? 'oura', type } as ClientFacingSource;
+        const group = { source, data: samples.map(([sampleType, at]) => ({ type: sampleType, timestamp: at, unit: 'bpm', value: 1 })) };
+        const records = vitalTimeseriesRecordRefs('heartrate', USER, group as unknown as GroupedHeartRate);
+        expect(records.map((record) => record.key)).toEqual(
+          group.data.map((sample) => JSON.stringify([source.provider, source.type ?? 'unknown', sample.type ?? null, vitalEpochMs(sample.timestamp) ?? sample.timestamp])),
+        );
+        for (const [i, record] of records.entries()) expect(record.key).toBe(keyOf(source, group.data[i] as Parameters<typeof keyOf>[1]));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
 
