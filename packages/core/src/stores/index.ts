@@ -1,12 +1,15 @@
 // Stores: the durable inbox and record table. Also published as `@wearhook/core/stores` for store
 // adapters such as @wearhook/store-postgres.
 export {
+  DEFAULT_BODY_RETENTION_MS,
   DEFAULT_RETENTION_MS,
   type ClaimedDelivery,
   type ClaimOptions,
   type DeliveryState,
   type FailOutcome,
   type NewDelivery,
+  type PurgeOptions,
+  type PutResult,
   type StoredDelivery,
   type StoredRecord,
   type UpsertRecordsOptions,
