@@ -38,6 +38,44 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (provider, user_id, kind, key)
   ) WITHOUT ROWID;
   `,
+  // Issue 8: bodies of completed deliveries may be dropped (body nullable), a delivery carries its
+  // header context and drift (JSON text), and every hot query has an index. SQLite cannot drop NOT NULL
+  // in place, so the table is rebuilt; ids (rowids) are kept.
+  `
+  CREATE TABLE wearhook_deliveries_v2 (
+    id INTEGER PRIMARY KEY,
+    provider TEXT NOT NULL,
+    delivery_key TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'quarantined', 'completed', 'dead')),
+    body TEXT,
+    issues TEXT,
+    context TEXT,
+    drift TEXT,
+    received_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_error TEXT,
+    lease_owner TEXT,
+    lease_until INTEGER,
+    finished_at INTEGER,
+    UNIQUE (provider, delivery_key)
+  );
+  INSERT INTO wearhook_deliveries_v2
+    (id, provider, delivery_key, event_type, state, body, issues, received_at, attempts, next_attempt_at,
+     last_error, lease_owner, lease_until, finished_at)
+  SELECT id, provider, delivery_key, event_type, state, body, issues, received_at, attempts, next_attempt_at,
+     last_error, lease_owner, lease_until, finished_at
+  FROM wearhook_deliveries;
+  DROP TABLE wearhook_deliveries;
+  ALTER TABLE wearhook_deliveries_v2 RENAME TO wearhook_deliveries;
+  CREATE INDEX wearhook_deliveries_due ON wearhook_deliveries (next_attempt_at, id) WHERE state = 'pending';
+  CREATE INDEX wearhook_deliveries_retained ON wearhook_deliveries (received_at)
+    WHERE state IN ('completed', 'dead', 'quarantined');
+  CREATE INDEX wearhook_deliveries_bodies ON wearhook_deliveries (received_at)
+    WHERE state = 'completed' AND body IS NOT NULL;
+  CREATE INDEX wearhook_deliveries_dead ON wearhook_deliveries (id) WHERE state = 'dead';
+  `,
 ];
 
 /**

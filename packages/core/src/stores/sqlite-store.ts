@@ -1,21 +1,26 @@
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
 import { prepareRecords, type PreparedRecord } from './record-versioning.js';
 import {
-  inWriteTransaction,
   loadSqliteDriver,
   type SqliteDatabase,
   type SqliteDriverName,
   type SqliteRow,
 } from './sqlite-driver.js';
 import { migrateSqlite, SchemaVersionError } from './sqlite-migrations.js';
+import { isBusy, SqliteGroupCommit, type SqliteGroupCommitOptions } from './sqlite-group-commit.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
+import { isStorableLabel, unstorableLabel } from './storable-labels.js';
+import { commitFaultFromEnvironment } from './test-faults.js';
 import {
+  DEFAULT_BODY_RETENTION_MS,
   DEFAULT_RETENTION_MS,
   type ClaimedDelivery,
   type ClaimOptions,
   type DeliveryState,
   type FailOutcome,
   type NewDelivery,
+  type PurgeOptions,
+  type PutResult,
   type StoredDelivery,
   type StoredRecord,
   type UpsertRecordsOptions,
@@ -26,11 +31,14 @@ export interface SqliteStoreOptions {
   /** The database file (created if missing; its directory must exist). */
   readonly filename: string;
   /**
-   * How long a write waits for another connection's lock before failing with `StoreUnavailableError`.
-   * The drivers are synchronous, so the wait blocks the event loop: keep it well under the providers'
-   * ack deadlines (Thryve: 2 s). Default 1000 ms.
+   * How long a call waits for another connection's write lock before failing with
+   * `StoreUnavailableError`. The wait never blocks the event loop (the store retries on a short timer),
+   * but the delivery's response waits: keep it under the providers' ack deadlines (Thryve: 2 s).
+   * Default 1500 ms.
    */
   readonly busyTimeoutMs?: number;
+  /** At most this many writes share one transaction (group commit). Default 128. */
+  readonly maxBatch?: number;
   /** `auto` (default) uses `node:sqlite` when the running Node has it, else `@photostructure/sqlite`. */
   readonly driver?: SqliteDriverName | 'auto';
 }
@@ -41,13 +49,16 @@ export interface SqliteStore extends WebhookStore {
   readonly driver: SqliteDriverName;
 }
 
-const DEFAULT_BUSY_TIMEOUT_MS = 1000;
+const DEFAULT_BUSY_TIMEOUT_MS = 1500;
+const DEFAULT_MAX_BATCH = 128;
+const DEFAULT_PURGE_LIMIT = 1000;
 
 /**
  * Opens (and migrates) the embedded durable store: one SQLite file in WAL mode with
- * `synchronous = FULL`, so a delivery is fsync'd before `putIfAbsent` resolves. Several processes may
- * share the file; claims are atomic single statements. For many app instances on many hosts, use
- * PostgreSQL (`@wearhook/store-postgres`).
+ * `synchronous = FULL`, so a delivery is fsync'd before `putIfAbsent` resolves. Writes of one
+ * event-loop turn share one transaction (see `SqliteGroupCommit`). Several processes may share the
+ * file; claims are atomic single statements. For many app instances on many hosts, use PostgreSQL
+ * (`@wearhook/store-postgres`).
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   const driver = await loadSqliteDriver(options.driver ?? 'auto');
@@ -55,15 +66,20 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0) {
     throw new RangeError('busyTimeoutMs must be a non-negative integer.');
   }
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a positive integer.');
+  const fault = commitFaultFromEnvironment();
   let db: SqliteDatabase | undefined;
   try {
     db = driver.open(options.filename);
-    // busy_timeout first, so switching to WAL waits for other connections too.
+    // Opening may wait (blocking) for another process's migration: it happens once, at startup.
     db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
     db.exec('PRAGMA journal_mode = WAL');
     db.exec('PRAGMA synchronous = FULL');
     migrateSqlite(db);
-    return openStore(db, driver.name);
+    // From now on a lock held elsewhere fails at once and is retried on a timer, off the event loop.
+    db.exec('PRAGMA busy_timeout = 0');
+    return openStore(db, driver.name, { lockWaitMs: busyTimeoutMs, maxBatch, fault });
   } catch (error) {
     db?.close();
     if (error instanceof SchemaVersionError) throw error;
@@ -71,17 +87,28 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   }
 }
 
-function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
+function openStore(db: SqliteDatabase, driver: SqliteDriverName, options: SqliteGroupCommitOptions): SqliteStore {
   const sql = statements(db);
+  const commits = new SqliteGroupCommit(db, options);
   let closed = false;
 
-  /** Runs database work; every driver error means the store cannot serve right now. */
-  const guard = <T>(operation: string, work: () => T): Promise<T> => {
-    if (closed) return Promise.reject(new StoreUnavailableError('The webhook store is closed.'));
-    try {
-      return Promise.resolve(work());
-    } catch (error) {
-      return Promise.reject(new StoreUnavailableError(`The SQLite store could not ${operation}.`, { cause: error }));
+  const closedError = () => new StoreUnavailableError('The webhook store is closed.');
+  /** Queues a write for the next group commit. */
+  const write = <T>(operation: string, work: () => T): Promise<T> =>
+    closed ? Promise.reject(closedError()) : commits.write(operation, work);
+  /** Runs a read now; a lock (rare for WAL readers) is retried on a timer until the deadline. */
+  const read = async <T>(operation: string, work: () => T): Promise<T> => {
+    const deadline = Date.now() + options.lockWaitMs;
+    for (let delay = 1; ; delay = Math.min(delay * 2, 16)) {
+      if (closed) throw closedError();
+      try {
+        return work();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) {
+          throw new StoreUnavailableError(`The SQLite store could not ${operation}.`, { cause: error });
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   };
   const changed = (result: { changes: number | bigint }): boolean => Number(result.changes) > 0;
@@ -89,76 +116,102 @@ function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
   return {
     driver,
 
-    putIfAbsent: (delivery: NewDelivery) =>
-      guard('persist the delivery', () => {
-        const receivedAt = delivery.receivedAt.getTime();
-        const result = sql.insertDelivery.run({
-          provider: delivery.provider,
-          delivery_key: delivery.deliveryKey,
-          event_type: delivery.eventType,
-          state: delivery.state,
-          body: delivery.body,
-          issues: delivery.issues === undefined ? null : JSON.stringify(delivery.issues),
-          received_at: receivedAt,
-          next_attempt_at: receivedAt,
-        });
-        return { inserted: changed(result) };
-      }),
+    putIfAbsent: (delivery: NewDelivery) => {
+      // NUL too: @photostructure/sqlite truncates bound strings at U+0000, and either driver may open the file.
+      const unstorable = unstorableLabel(delivery, { forbidNul: true });
+      if (unstorable !== undefined) return Promise.reject(unstorable);
+      const receivedAt = delivery.receivedAt.getTime();
+      const row = {
+        provider: delivery.provider,
+        delivery_key: delivery.deliveryKey,
+        event_type: delivery.eventType,
+        state: delivery.state,
+        body: delivery.body,
+        issues: toJson(delivery.issues),
+        context: toJson(delivery.context),
+        drift: toJson(delivery.drift),
+        received_at: receivedAt,
+        next_attempt_at: receivedAt,
+        lease_owner: delivery.lease?.workerId ?? null,
+        lease_until: delivery.lease === undefined ? null : Date.now() + delivery.lease.leaseMs,
+        attempts: delivery.lease === undefined ? 0 : 1,
+      };
+      return write('persist the delivery', (): PutResult => {
+        const inserted = sql.insertDelivery.get(row);
+        return inserted === undefined ? { inserted: false } : { inserted: true, id: String(inserted.id) };
+      });
+    },
 
-    claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
-      guard('claim deliveries', () => {
-        if (limit <= 0) return [];
-        const rows = sql.claim.all({
-          now: now.getTime(),
-          lease_until: now.getTime() + leaseMs,
-          worker: workerId,
-          limit,
-          // A ",a,b," list matched with instr: one prepared statement for any set of providers.
-          providers: providers === undefined ? null : `,${providers.join(',')},`,
-        });
-        // RETURNING gives no order guarantee.
-        return rows
+    claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) => {
+      if (limit <= 0 || providers?.length === 0) return closed ? Promise.reject(closedError()) : Promise.resolve([]);
+      const parameters = {
+        now: now.getTime(),
+        lease_until: now.getTime() + leaseMs,
+        worker: workerId,
+        limit,
+        // A ",a,b," list matched with instr: one prepared statement for any set of providers.
+        providers: providers === undefined ? null : `,${providers.join(',')},`,
+      };
+      return write('claim deliveries', () =>
+        sql.claim
+          .all(parameters)
           .map((row) => toDelivery(row) as ClaimedDelivery)
-          .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || Number(a.id) - Number(b.id));
-      }),
+          // RETURNING gives no order guarantee.
+          .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || Number(a.id) - Number(b.id)),
+      );
+    },
 
-    complete: (id: string, workerId: string, options?: { readonly now?: Date }) =>
-      guard('complete the delivery', () =>
-        changed(sql.finish.run({ id: rowId(id), worker: workerId, state: 'completed', error: null, now: nowMs(options) })),
-      ),
+    complete: (id: string, workerId: string, options?: { readonly now?: Date }) => {
+      const parameters = { id: rowId(id), worker: workerId, state: 'completed', error: null, now: nowMs(options) };
+      return write('complete the delivery', () => changed(sql.finish.run(parameters)));
+    },
 
-    fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) =>
-      guard('record the failed attempt', () =>
-        'dead' in outcome
-          ? changed(sql.finish.run({ id: rowId(id), worker: workerId, state: 'dead', error, now: nowMs(options) }))
-          : changed(sql.retry.run({ id: rowId(id), worker: workerId, retry_at: outcome.retryAt.getTime(), error })),
-      ),
+    fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) => {
+      const dead = 'dead' in outcome;
+      const finish = { id: rowId(id), worker: workerId, state: 'dead', error, now: nowMs(options) };
+      const retry = { id: rowId(id), worker: workerId, retry_at: dead ? 0 : outcome.retryAt.getTime(), error };
+      return write('record the failed attempt', () => changed(dead ? sql.finish.run(finish) : sql.retry.run(retry)));
+    },
 
     release: (id: string, workerId: string) =>
-      guard('release the lease', () => changed(sql.release.run({ id: rowId(id), worker: workerId }))),
+      write('release the lease', () => changed(sql.release.run({ id: rowId(id), worker: workerId }))),
+
+    renew: (ids: readonly string[], workerId: string, leaseMs: number, options?: { readonly now?: Date }) => {
+      const leaseUntil = nowMs(options) + leaseMs;
+      const unique = [...new Set(ids)];
+      return write('renew leases', () =>
+        unique.filter((id) => changed(sql.renew.run({ id: rowId(id), worker: workerId, lease_until: leaseUntil }))),
+      );
+    },
 
     listDead: ({ limit }: { readonly limit: number }) =>
-      guard('list dead deliveries', () => sql.listDead.all({ limit: Math.max(0, limit) }).map(toDelivery)),
+      read('list dead deliveries', () => sql.listDead.all({ limit: Math.max(0, limit) }).map(toDelivery)),
 
-    requeue: (ids: readonly string[], options?: { readonly now?: Date }) =>
-      guard('requeue deliveries', () =>
-        inWriteTransaction(db, () => {
-          let requeued = 0;
-          for (const id of new Set(ids)) {
-            if (changed(sql.requeue.run({ id: rowId(id), now: nowMs(options) }))) requeued += 1;
-          }
-          return { requeued };
-        }),
-      ),
+    requeue: (ids: readonly string[], options?: { readonly now?: Date }) => {
+      const unique = [...new Set(ids)];
+      const now = nowMs(options);
+      return write('requeue deliveries', () => ({
+        requeued: unique.filter((id) => changed(sql.requeue.run({ id: rowId(id), now }))).length,
+      }));
+    },
 
-    purge: (options?: { readonly olderThan?: Date; readonly now?: Date }) =>
-      guard('purge deliveries', () => {
-        const cutoff = options?.olderThan?.getTime() ?? nowMs(options) - DEFAULT_RETENTION_MS;
-        return { purged: Number(sql.purge.run({ cutoff }).changes) };
-      }),
+    purge: (options?: PurgeOptions) => {
+      const now = nowMs(options);
+      const cutoff = options?.olderThan?.getTime() ?? now - DEFAULT_RETENTION_MS;
+      const bodyCutoff = options?.bodiesOlderThan?.getTime() ?? now - DEFAULT_BODY_RETENTION_MS;
+      const limit = Math.max(0, Math.floor(options?.limit ?? DEFAULT_PURGE_LIMIT));
+      return write('purge deliveries', () => {
+        const purged = limit === 0 ? 0 : Number(sql.purge.run({ cutoff, limit }).changes);
+        const rest = limit - purged;
+        const bodiesDropped = rest === 0 ? 0 : Number(sql.dropBodies.run({ cutoff: bodyCutoff, limit: rest }).changes);
+        return { purged, bodiesDropped };
+      });
+    },
 
     get: (provider: ProviderName, deliveryKey: string) =>
-      guard('read the delivery', () => {
+      read('read the delivery', () => {
+        // A key that cannot be stored exactly was never stored; it must not match its lossy encoding.
+        if (!isStorableLabel(deliveryKey, { forbidNul: true })) return undefined;
         const row = sql.getDelivery.get({ provider, delivery_key: deliveryKey });
         return row === undefined ? undefined : toDelivery(row);
       }),
@@ -170,31 +223,29 @@ function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
       } catch (error) {
         return Promise.reject(error);
       }
-      return guard('write records', () => {
-        const receivedAt = (options?.receivedAt ?? new Date()).getTime();
-        const updatedAt = Date.now();
-        return inWriteTransaction(db, () => {
-          let applied = 0;
-          for (const record of prepared) {
-            const result = sql.upsertRecord.run({
-              provider,
-              user_id: record.userId,
-              kind: record.kind,
-              key: record.key,
-              version: record.version ?? null,
-              data: record.dataJson,
-              received_at: receivedAt,
-              updated_at: updatedAt,
-            });
-            if (changed(result)) applied += 1;
-          }
-          return { applied };
-        });
+      const receivedAt = (options?.receivedAt ?? new Date()).getTime();
+      const updatedAt = Date.now();
+      return write('write records', () => {
+        let applied = 0;
+        for (const record of prepared) {
+          const result = sql.upsertRecord.run({
+            provider,
+            user_id: record.userId,
+            kind: record.kind,
+            key: record.key,
+            version: record.version ?? null,
+            data: record.dataJson,
+            received_at: receivedAt,
+            updated_at: updatedAt,
+          });
+          if (changed(result)) applied += 1;
+        }
+        return { applied };
       });
     },
 
     getRecords: (query: { readonly provider: ProviderName; readonly userId: string; readonly kind?: string }) =>
-      guard('read records', () => {
+      read('read records', () => {
         const rows =
           query.kind === undefined
             ? sql.recordsOfUser.all({ provider: query.provider, user_id: query.userId })
@@ -202,12 +253,12 @@ function openStore(db: SqliteDatabase, driver: SqliteDriverName): SqliteStore {
         return rows.map(toRecord);
       }),
 
-    close: () => {
-      if (!closed) {
-        closed = true;
-        db.close();
-      }
-      return Promise.resolve();
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Writes already queued are committed (or rejected) first: an acknowledged-to-be write is not dropped.
+      await commits.drain();
+      db.close();
     },
   };
 }
@@ -217,9 +268,12 @@ function statements(db: SqliteDatabase) {
   return {
     insertDelivery: db.prepare(`
       INSERT INTO wearhook_deliveries
-        (provider, delivery_key, event_type, state, body, issues, received_at, next_attempt_at)
-      VALUES ($provider, $delivery_key, $event_type, $state, $body, $issues, $received_at, $next_attempt_at)
-      ON CONFLICT (provider, delivery_key) DO NOTHING`),
+        (provider, delivery_key, event_type, state, body, issues, context, drift, received_at, next_attempt_at,
+         lease_owner, lease_until, attempts)
+      VALUES ($provider, $delivery_key, $event_type, $state, $body, $issues, $context, $drift, $received_at,
+         $next_attempt_at, $lease_owner, $lease_until, $attempts)
+      ON CONFLICT (provider, delivery_key) DO NOTHING
+      RETURNING id`),
     // One statement, so the write lock makes the claim exclusive across connections and processes.
     claim: db.prepare(`
       UPDATE wearhook_deliveries
@@ -244,14 +298,25 @@ function statements(db: SqliteDatabase) {
       UPDATE wearhook_deliveries
       SET lease_owner = NULL, lease_until = NULL, attempts = max(attempts - 1, 0)
       WHERE ${leasedBy}`),
+    renew: db.prepare(`UPDATE wearhook_deliveries SET lease_until = $lease_until WHERE ${leasedBy}`),
     listDead: db.prepare(`SELECT * FROM wearhook_deliveries WHERE state = 'dead' ORDER BY id LIMIT $limit`),
     requeue: db.prepare(`
       UPDATE wearhook_deliveries
       SET state = 'pending', attempts = 0, next_attempt_at = $now, lease_owner = NULL, lease_until = NULL,
           finished_at = NULL
       WHERE id = $id AND state IN ('dead', 'quarantined')`),
+    // Both bounded by $limit through the partial indexes of migration 2 (the subquery repeats the
+    // index's WHERE term exactly, which is how SQLite recognises it).
     purge: db.prepare(`
-      DELETE FROM wearhook_deliveries WHERE state IN ('completed', 'dead') AND received_at < $cutoff`),
+      DELETE FROM wearhook_deliveries WHERE id IN (
+        SELECT id FROM wearhook_deliveries
+        WHERE state IN ('completed', 'dead', 'quarantined') AND received_at < $cutoff
+        LIMIT $limit)`),
+    dropBodies: db.prepare(`
+      UPDATE wearhook_deliveries SET body = NULL WHERE id IN (
+        SELECT id FROM wearhook_deliveries
+        WHERE state = 'completed' AND body IS NOT NULL AND received_at < $cutoff
+        LIMIT $limit)`),
     getDelivery: db.prepare(
       `SELECT * FROM wearhook_deliveries WHERE provider = $provider AND delivery_key = $delivery_key`,
     ),
@@ -288,9 +353,11 @@ function toDelivery(row: SqliteRow): StoredDelivery {
     deliveryKey: row.delivery_key as string,
     eventType: row.event_type as string,
     state: row.state as DeliveryState,
-    body: row.body as string,
+    body: (row.body as string | null) ?? undefined,
     receivedAt: new Date(Number(row.received_at)),
-    issues: row.issues === null ? undefined : JSON.parse(row.issues as string),
+    issues: fromJson(row.issues),
+    context: fromJson(row.context) as StoredDelivery['context'],
+    drift: fromJson(row.drift),
     attempts: Number(row.attempts),
     nextAttemptAt: new Date(Number(row.next_attempt_at)),
     lastError: (row.last_error as string | null) ?? undefined,
@@ -312,6 +379,14 @@ function toRecord(row: SqliteRow): StoredRecord {
     revision: Number(row.revision),
     updatedAt: new Date(Number(row.updated_at)),
   };
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function fromJson(value: unknown): unknown {
+  return value === null || value === undefined ? undefined : JSON.parse(value as string);
 }
 
 function optionalDate(value: unknown): Date | undefined {

@@ -17,7 +17,7 @@ for (const driver of drivers) {
       open: () => createSqliteStore({ filename, driver }),
       dispose: async () => dir.remove(),
     };
-  });
+  }, { commitFaults: true });
 }
 
 describe('SQLite driver selection', () => {

@@ -11,6 +11,9 @@ export interface StoreHarness {
   dispose?(): Promise<void>;
 }
 
+/** What `putIfAbsent` resolves for a new delivery. */
+export const INSERTED = { inserted: true, id: expect.any(String) as unknown as string } as const;
+
 const T0 = new Date('2025-03-01T12:00:00.000Z');
 const at = (ms: number): Date => new Date(T0.getTime() + ms);
 
@@ -37,11 +40,40 @@ const record = (key: string, version: number | undefined, data: unknown, extra: 
   ...extra,
 });
 
+const day = 24 * 60 * 60 * 1000;
+
+/** Claims every due delivery at `at(0)` and completes, kills (dead) or keeps (still leased) the ones listed. */
+async function finish(
+  store: WebhookStore,
+  completed: readonly NewDelivery[],
+  dead: readonly NewDelivery[],
+  keep: readonly NewDelivery[] = [],
+): Promise<void> {
+  const claimed = await store.claim({ workerId: 'finisher', leaseMs: 60_000, limit: 100, now: at(0) });
+  const keys = (list: readonly NewDelivery[]) => new Set(list.map((d) => d.deliveryKey));
+  const [done, gone, kept] = [keys(completed), keys(dead), keys(keep)];
+  for (const c of claimed) {
+    if (done.has(c.deliveryKey)) expect(await store.complete(c.id, 'finisher')).toBe(true);
+    else if (gone.has(c.deliveryKey)) expect(await store.fail(c.id, 'finisher', { dead: true }, 'gave up')).toBe(true);
+    else if (kept.has(c.deliveryKey)) continue;
+    else expect(await store.release(c.id, 'finisher')).toBe(true);
+  }
+  expect(claimed.filter((c) => done.has(c.deliveryKey) || gone.has(c.deliveryKey))).toHaveLength(done.size + gone.size);
+}
+
 /**
  * The behaviour every `WebhookStore` must have. Each implementation's test file calls this with a
  * harness that gives every test an empty database.
  */
-export function describeWebhookStoreContract(name: string, createHarness: () => Promise<StoreHarness>): void {
+export function describeWebhookStoreContract(
+  name: string,
+  createHarness: () => Promise<StoreHarness>,
+  /**
+   * `commitFaults`: the store commits to a database and honours the test-only `WEARHOOK_TEST_FAULT`
+   * hook (stores/test-faults.ts) read when it is opened. The memory store has no commit to fail.
+   */
+  { commitFaults = false }: { readonly commitFaults?: boolean } = {},
+): void {
   describe(`${name}: WebhookStore contract`, () => {
     let harness: StoreHarness;
     let opened: WebhookStore[];
@@ -67,9 +99,10 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
     describe('putIfAbsent and get', () => {
       it('stores a delivery once per (provider, deliveryKey) and keeps the first body', async () => {
         const first = newDelivery();
-        expect(await store.putIfAbsent(first)).toEqual({ inserted: true });
+        const put = await store.putIfAbsent(first);
+        expect(put).toEqual(INSERTED);
         expect(await store.putIfAbsent({ ...first, body: '{"other":true}' })).toEqual({ inserted: false });
-        expect(await store.putIfAbsent({ ...first, provider: 'terra' })).toEqual({ inserted: true });
+        expect(await store.putIfAbsent({ ...first, provider: 'terra' })).toEqual(INSERTED);
 
         const stored = await store.get('vital', first.deliveryKey);
         expect(stored).toMatchObject({
@@ -85,7 +118,8 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
           leaseUntil: undefined,
           finishedAt: undefined,
         });
-        expect(typeof stored?.id).toBe('string');
+        expect(stored?.id).toBe((put as { id: string }).id);
+        expect(stored).toMatchObject({ context: undefined, drift: undefined });
         expect(stored?.receivedAt.getTime()).toBe(T0.getTime());
         expect(stored?.nextAttemptAt.getTime()).toBe(T0.getTime());
         expect((await store.get('terra', first.deliveryKey))?.id).not.toBe(stored?.id);
@@ -95,7 +129,7 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
       it('sees a duplicate written through another connection', async () => {
         const other = await open();
         const delivery = newDelivery();
-        expect(await store.putIfAbsent(delivery)).toEqual({ inserted: true });
+        expect(await store.putIfAbsent(delivery)).toEqual(INSERTED);
         expect(await other.putIfAbsent(delivery)).toEqual({ inserted: false });
       });
 
@@ -289,36 +323,246 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
     });
 
     describe('purge', () => {
-      it('deletes only completed and dead deliveries older than the retention, keeping recent keys', async () => {
-        const day = 24 * 60 * 60 * 1000;
+      it('deletes completed, dead and quarantined deliveries older than the retention, keeping recent keys', async () => {
         const oldDone = newDelivery({ receivedAt: at(-8 * day) });
         const oldDead = newDelivery({ receivedAt: at(-8 * day) });
         const oldPending = newDelivery({ receivedAt: at(-30 * day) });
         const oldQuarantined = newDelivery({ receivedAt: at(-30 * day), state: 'quarantined' });
         const recentDone = newDelivery({ receivedAt: at(-6 * day) });
         for (const d of [oldDone, oldDead, oldPending, oldQuarantined, recentDone]) await store.putIfAbsent(d);
+        await finish(store, [oldDone, recentDone], [oldDead]);
 
-        const claimed = await store.claim({ workerId: 'w1', leaseMs: 60_000, limit: 10, now: at(0) });
-        for (const c of claimed) {
-          if (c.deliveryKey === oldDead.deliveryKey) await store.fail(c.id, 'w1', { dead: true }, 'x');
-          else if (c.deliveryKey !== oldPending.deliveryKey) await store.complete(c.id, 'w1');
-        }
-
-        expect(await store.purge({ now: at(0) })).toEqual({ purged: 2 });
+        // recentDone is past the default 24 h body retention: its body goes, its key stays.
+        expect(await store.purge({ now: at(0) })).toEqual({ purged: 3, bodiesDropped: 1 });
         expect(await store.get('vital', oldDone.deliveryKey)).toBeUndefined();
         expect(await store.get('vital', oldDead.deliveryKey)).toBeUndefined();
-        expect((await store.get('vital', oldPending.deliveryKey))?.state).toBe('pending');
-        expect((await store.get('vital', oldQuarantined.deliveryKey))?.state).toBe('quarantined');
+        expect(await store.get('vital', oldQuarantined.deliveryKey)).toBeUndefined();
+        expect(await store.get('vital', oldPending.deliveryKey)).toMatchObject({ state: 'pending', body: oldPending.body });
+        expect(await store.get('vital', recentDone.deliveryKey)).toMatchObject({ state: 'completed', body: undefined });
         // A retry of the recent delivery is still recognised as a duplicate.
         expect(await store.putIfAbsent(recentDone)).toEqual({ inserted: false });
-        expect(await store.purge({ now: at(0) })).toEqual({ purged: 0 });
+        expect(await store.purge({ now: at(0) })).toEqual({ purged: 0, bodiesDropped: 0 });
 
-        expect(await store.purge({ olderThan: at(-5 * day) })).toEqual({ purged: 1 });
-        expect(await store.putIfAbsent(recentDone)).toEqual({ inserted: true });
+        expect(await store.purge({ olderThan: at(-5 * day), now: at(0) })).toEqual({ purged: 1, bodiesDropped: 0 });
+        expect(await store.putIfAbsent(recentDone)).toEqual(INSERTED);
+      });
+
+      it('drops only bodies of completed deliveries; dead, quarantined and pending ones keep theirs', async () => {
+        const done = newDelivery({ receivedAt: at(-2 * day) });
+        const dead = newDelivery({ receivedAt: at(-2 * day) });
+        const quarantined = newDelivery({ receivedAt: at(-2 * day), state: 'quarantined', issues: ['x'] });
+        const pending = newDelivery({ receivedAt: at(-2 * day) });
+        const fresh = newDelivery({ receivedAt: at(-1000) });
+        for (const d of [done, dead, quarantined, pending, fresh]) await store.putIfAbsent(d);
+        await finish(store, [done, fresh], [dead], [pending]);
+
+        expect(await store.purge({ now: at(0), bodiesOlderThan: at(-day) })).toEqual({ purged: 0, bodiesDropped: 1 });
+        expect((await store.get('vital', done.deliveryKey))?.body).toBeUndefined();
+        for (const kept of [dead, quarantined, pending, fresh]) {
+          expect((await store.get('vital', kept.deliveryKey))?.body).toBe(kept.body);
+        }
+        // A dead delivery requeued after its body retention still has a body to dispatch.
+        const [deadRow] = await store.listDead({ limit: 1 });
+        expect(await store.requeue([deadRow!.id], { now: at(1) })).toEqual({ requeued: 1 });
+        const [again] = await store.claim({ workerId: 'w9', leaseMs: 1000, limit: 5, now: at(1) });
+        expect(again).toMatchObject({ deliveryKey: dead.deliveryKey, body: dead.body });
+      });
+
+      it('works in bounded steps: at most `limit` rows deleted or emptied per call', async () => {
+        const quarantined = Array.from({ length: 4 }, () => newDelivery({ receivedAt: at(-8 * day), state: 'quarantined' }));
+        const completed = Array.from({ length: 3 }, () => newDelivery({ receivedAt: at(-2 * day) }));
+        for (const d of [...quarantined, ...completed]) await store.putIfAbsent(d);
+        await finish(store, completed, []);
+
+        const steps = [];
+        for (let i = 0; i < 4; i++) steps.push(await store.purge({ now: at(0), limit: 3 }));
+        expect(steps).toEqual([
+          { purged: 3, bodiesDropped: 0 },
+          { purged: 1, bodiesDropped: 2 },
+          { purged: 0, bodiesDropped: 1 },
+          { purged: 0, bodiesDropped: 0 },
+        ]);
+        for (const d of quarantined) expect(await store.get('vital', d.deliveryKey)).toBeUndefined();
+        for (const d of completed) expect(await store.get('vital', d.deliveryKey)).toMatchObject({ body: undefined });
       });
 
       it('defaults to a retention of at least 7 days', () => {
         expect(DEFAULT_RETENTION_MS).toBeGreaterThanOrEqual(7 * 24 * 60 * 60 * 1000);
+      });
+    });
+
+    describe('group commit', () => {
+      it('commits the writes of one event-loop turn together: when the first resolves, all are visible', async () => {
+        const other = await open();
+        const deliveries = Array.from({ length: 24 }, () => newDelivery());
+        const puts = deliveries.map((d) => store.putIfAbsent(d));
+        const first = await puts[0];
+        expect(first).toEqual(INSERTED);
+        // Read through another connection before the other puts' promises have been looked at.
+        const visible = await Promise.all(deliveries.map((d) => other.get(d.provider, d.deliveryKey)));
+        expect(visible.filter((d) => d === undefined)).toHaveLength(0);
+        const results = await Promise.all(puts);
+        const ids = results.map((r) => (r as { id: string }).id);
+        expect(new Set(ids).size).toBe(deliveries.length);
+        expect(ids).toEqual(visible.map((d) => d!.id));
+      });
+
+      it('mixes every kind of write in one turn, each with its own result', async () => {
+        const [a, b, c] = [newDelivery(), newDelivery(), newDelivery()];
+        for (const d of [a, b, c]) await store.putIfAbsent(d);
+        const claimed = await store.claim({ workerId: 'w1', leaseMs: 60_000, limit: 3, now: at(1) });
+        const id = (d: NewDelivery) => claimed.find((x) => x.deliveryKey === d.deliveryKey)!.id;
+        const duplicate = store.putIfAbsent(a);
+        const fresh = newDelivery();
+        const results = await Promise.all([
+          store.complete(id(a), 'w1'),
+          store.fail(id(b), 'w1', { retryAt: at(10) }, 'boom'),
+          store.release(id(c), 'w2'),
+          store.renew([id(c)], 'w1', 5000, { now: at(2) }),
+          duplicate,
+          store.putIfAbsent(fresh),
+          store.upsertRecords('vital', [record('gc', 1, 'x')]),
+        ]);
+        expect(results).toEqual([true, true, false, [id(c)], { inserted: false }, INSERTED, { applied: 1 }]);
+        expect((await store.get('vital', a.deliveryKey))?.state).toBe('completed');
+        expect((await store.get('vital', fresh.deliveryKey))?.state).toBe('pending');
+      });
+
+      it('rejects only the write the database refuses, not the rest of its batch', async () => {
+        const [good1, good2] = [newDelivery(), newDelivery()];
+        // The state column's CHECK constraint refuses this row inside the database.
+        const refused = newDelivery({ state: 'exploded' as unknown as 'pending' });
+        const settled = await Promise.allSettled([store.putIfAbsent(good1), store.putIfAbsent(refused), store.putIfAbsent(good2)]);
+        expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+        expect(await store.get('vital', good1.deliveryKey)).toBeDefined();
+        expect(await store.get('vital', good2.deliveryKey)).toBeDefined();
+        expect(await store.get('vital', refused.deliveryKey)).toBeUndefined();
+      });
+
+      it.runIf(commitFaults)(
+        'rejects every write of a failed commit with StoreUnavailableError, keeps none, and a retry succeeds',
+        async () => {
+          const previous = { env: process.env.WEARHOOK_TEST_FAULT };
+          process.env.WEARHOOK_TEST_FAULT = 'fail-commit:1';
+          let faulty: WebhookStore;
+          try {
+            faulty = await open();
+          } finally {
+            if (previous.env === undefined) delete process.env.WEARHOOK_TEST_FAULT;
+            else process.env.WEARHOOK_TEST_FAULT = previous.env;
+          }
+          const deliveries = Array.from({ length: 5 }, () => newDelivery());
+          const settled = await Promise.allSettled(deliveries.map((d) => faulty.putIfAbsent(d)));
+          for (const outcome of settled) {
+            expect(outcome.status).toBe('rejected');
+            expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(StoreUnavailableError);
+          }
+          for (const d of deliveries) expect(await store.get(d.provider, d.deliveryKey)).toBeUndefined();
+          // The provider retries: the same store, its next commit, keeps them all.
+          const retried = await Promise.all(deliveries.map((d) => faulty.putIfAbsent(d)));
+          expect(retried).toEqual(deliveries.map(() => INSERTED));
+          for (const d of deliveries) expect((await store.get(d.provider, d.deliveryKey))?.body).toBe(d.body);
+        },
+      );
+    });
+
+    describe('lease at insert and renew', () => {
+      it('leases a new delivery to the inserting worker as its first attempt; others reclaim it only after expiry', async () => {
+        const other = await open();
+        const d = newDelivery({ lease: { workerId: 'local', leaseMs: 60_000 } });
+        const before = Date.now();
+        const put = await store.putIfAbsent(d);
+        expect(put).toEqual(INSERTED);
+        const stored = await other.get(d.provider, d.deliveryKey);
+        expect(stored).toMatchObject({ id: (put as { id: string }).id, state: 'pending', attempts: 1, leaseOwner: 'local' });
+        expect(stored!.leaseUntil!.getTime()).toBeGreaterThanOrEqual(before + 60_000);
+        expect(stored!.leaseUntil!.getTime()).toBeLessThanOrEqual(Date.now() + 60_000);
+
+        expect(await other.claim({ workerId: 'w2', leaseMs: 1000, limit: 10, now: new Date() })).toEqual([]);
+        const afterExpiry = new Date(stored!.leaseUntil!.getTime());
+        const [reclaimed] = await other.claim({ workerId: 'w2', leaseMs: 1000, limit: 10, now: afterExpiry });
+        expect(reclaimed).toMatchObject({ id: stored!.id, attempts: 2, leaseOwner: 'w2', body: d.body });
+        expect(await store.complete(stored!.id, 'local')).toBe(false);
+        expect(await other.complete(stored!.id, 'w2')).toBe(true);
+      });
+
+      it('does not lease on a duplicate insert', async () => {
+        const d = newDelivery();
+        await store.putIfAbsent(d);
+        expect(await store.putIfAbsent({ ...d, lease: { workerId: 'late', leaseMs: 60_000 } })).toEqual({ inserted: false });
+        expect(await store.get(d.provider, d.deliveryKey)).toMatchObject({ attempts: 0, leaseOwner: undefined });
+      });
+
+      it('completes a delivery leased at insert with the id putIfAbsent returned', async () => {
+        const d = newDelivery({ lease: { workerId: 'local', leaseMs: 60_000 } });
+        const put = (await store.putIfAbsent(d)) as { id: string };
+        expect(await store.complete(put.id, 'other')).toBe(false);
+        expect(await store.complete(put.id, 'local')).toBe(true);
+        expect((await store.get(d.provider, d.deliveryKey))?.state).toBe('completed');
+      });
+
+      it('renews only the leases the worker still holds', async () => {
+        const [a, b, c] = [newDelivery(), newDelivery(), newDelivery()];
+        for (const d of [a, b, c]) await store.putIfAbsent(d);
+        const claimed = await store.claim({ workerId: 'w1', leaseMs: 1000, limit: 3, now: at(0) });
+        const id = (d: NewDelivery) => claimed.find((x) => x.deliveryKey === d.deliveryKey)!.id;
+        expect(await store.complete(id(c), 'w1')).toBe(true);
+
+        const renewed = await store.renew([id(a), id(b), id(a), id(c), '999999999', 'not-an-id'], 'w1', 5000, { now: at(500) });
+        expect(renewed).toEqual([id(a), id(b)]);
+        expect((await store.get('vital', a.deliveryKey))?.leaseUntil?.getTime()).toBe(at(5500).getTime());
+        // Without the renewal they would be free at 1000.
+        expect(await store.claim({ workerId: 'w2', leaseMs: 1000, limit: 3, now: at(2000) })).toEqual([]);
+
+        expect(await store.renew([id(a)], 'w2', 5000, { now: at(600) })).toEqual([]);
+        expect(await store.release(id(b), 'w1')).toBe(true);
+        expect(await store.renew([id(a), id(b)], 'w1', 5000, { now: at(700) })).toEqual([id(a)]);
+        // Lost to another worker after expiry: renewing it fails.
+        const taken = await store.claim({ workerId: 'w2', leaseMs: 1000, limit: 3, now: at(6000) });
+        expect(taken.map((t) => t.id).sort()).toEqual([id(a), id(b)].sort());
+        expect(await store.renew([id(a)], 'w1', 5000, { now: at(6001) })).toEqual([]);
+        expect((await store.get('vital', a.deliveryKey))?.leaseUntil?.getTime()).toBe(at(7000).getTime());
+        expect(await store.renew([], 'w1', 5000)).toEqual([]);
+      });
+    });
+
+    describe('what a delivery carries', () => {
+      it('round-trips context and drift, through get and claim', async () => {
+        const context = { 'terra-reference': 'ref-1', 'x-trace': 'trace \u00e9 😀', empty: '' };
+        const drift = [{ path: '/data/0/new_field', kind: 'unknown_property' }, { path: '/x', kind: 'type', detail: null }];
+        const d = newDelivery({ context, drift });
+        await store.putIfAbsent(d);
+        expect(await store.get(d.provider, d.deliveryKey)).toMatchObject({ context, drift });
+        const [claimed] = await store.claim({ workerId: 'w1', leaseMs: 1000, limit: 1, now: at(1) });
+        expect(claimed).toMatchObject({ context, drift, body: d.body });
+      });
+
+      it('keeps labels exactly as sent, or refuses them: never stored as a different string', async () => {
+        const labels = ['nul\u0000inside', 'lone\ud800high', 'lone\udc00low', 'pair\ud83d\ude00ok', '\u0000'];
+        for (const label of labels) {
+          for (const field of ['deliveryKey', 'eventType'] as const) {
+            const d = newDelivery({ [field]: label });
+            let stored: boolean;
+            try {
+              stored = (await store.putIfAbsent(d)).inserted;
+            } catch {
+              stored = false;
+            }
+            const got = await store.get(d.provider, d.deliveryKey);
+            if (stored) {
+              expect(got?.[field], JSON.stringify(label)).toBe(label);
+            } else {
+              expect(got, JSON.stringify(label)).toBeUndefined();
+            }
+            // The lossy spelling a driver would have written is not there either.
+            const lossy = d.deliveryKey.replace(/\p{Surrogate}/gu, '\ufffd');
+            if (lossy !== d.deliveryKey) expect(await store.get(d.provider, lossy)).toBeUndefined();
+          }
+        }
+        // A well-formed pair is always stored.
+        const pair = newDelivery({ deliveryKey: 'key-\ud83d\ude00' });
+        expect(await store.putIfAbsent(pair)).toEqual(INSERTED);
+        expect((await store.get(pair.provider, pair.deliveryKey))?.deliveryKey).toBe('key-\ud83d\ude00');
       });
     });
 
@@ -476,6 +720,7 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
           () => closing.complete('1', 'w'),
           () => closing.fail('1', 'w', { dead: true }, 'x'),
           () => closing.release('1', 'w'),
+          () => closing.renew(['1'], 'w', 1000),
           () => closing.listDead({ limit: 1 }),
           () => closing.requeue(['1']),
           () => closing.purge(),
@@ -485,7 +730,7 @@ export function describeWebhookStoreContract(name: string, createHarness: () => 
         ];
         for (const call of calls) await expect(call()).rejects.toBeInstanceOf(StoreUnavailableError);
         // The other connection is unaffected.
-        expect(await store.putIfAbsent(newDelivery())).toEqual({ inserted: true });
+        expect(await store.putIfAbsent(newDelivery())).toEqual(INSERTED);
       });
     });
   });

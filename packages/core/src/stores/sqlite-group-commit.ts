@@ -1,0 +1,181 @@
+import type { SqliteDatabase } from './sqlite-driver.js';
+import { StoreUnavailableError } from './store-unavailable-error.js';
+import type { CommitFault } from './test-faults.js';
+
+export interface SqliteGroupCommitOptions {
+  /** At most this many writes share one transaction. */
+  readonly maxBatch: number;
+  /** How long a write may wait for another connection's write lock before it is rejected. */
+  readonly lockWaitMs: number;
+  readonly fault?: CommitFault | undefined;
+}
+
+interface PendingWrite {
+  readonly operation: string;
+  readonly work: () => unknown;
+  readonly deadline: number;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** Backoff between attempts to take a lock another connection holds: short, so the wait adds little. */
+const FIRST_RETRY_MS = 1;
+const MAX_RETRY_MS = 16;
+
+/**
+ * Group commit on one SQLite connection whose busy_timeout is 0. Writes queued during one event-loop
+ * turn run in one `BEGIN IMMEDIATE` transaction on the next turn (`setImmediate`: after every I/O
+ * callback of the turn, so all requests parsed in it are grouped; no timer adds latency), each inside
+ * its own SAVEPOINT so a write the database refuses rejects alone. One COMMIT, one fsync, then every
+ * promise of the batch settles. When another connection holds the write lock, BEGIN fails at once and
+ * the batch is retried on a short timer backoff, never blocking the event loop; a write still waiting
+ * at its deadline is rejected with `StoreUnavailableError` (the receiver answers 503).
+ */
+export class SqliteGroupCommit {
+  private readonly queue: PendingWrite[] = [];
+  private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
+  private retryMs = FIRST_RETRY_MS;
+  private drained: Array<() => void> = [];
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly options: SqliteGroupCommitOptions,
+  ) {}
+
+  /** Queues `work` (synchronous statements) for the next group commit; settles after that commit. */
+  write<T>(operation: string, work: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        operation,
+        work,
+        deadline: Date.now() + this.options.lockWaitMs,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (this.scheduled === undefined) this.scheduled = setImmediate(() => this.flush());
+    });
+  }
+
+  /** Resolves once every queued write has been committed or rejected (graceful shutdown). */
+  drain(): Promise<void> {
+    if (this.queue.length === 0 && this.scheduled === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private flush(): void {
+    this.scheduled = undefined;
+    const batch = this.queue.splice(0, this.options.maxBatch);
+    if (batch.length > 0) {
+      if (this.begin(batch)) this.commit(batch, this.runAll(batch));
+    }
+    if (this.queue.length > 0) {
+      this.scheduled ??= setImmediate(() => this.flush());
+    } else if (this.scheduled === undefined) {
+      for (const resolve of this.drained.splice(0)) resolve();
+    }
+  }
+
+  /** Takes the write lock, or puts the batch back and schedules a retry. False when not begun. */
+  private begin(batch: PendingWrite[]): boolean {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.retryMs = FIRST_RETRY_MS;
+      return true;
+    } catch (error) {
+      if (!isBusy(error)) {
+        rejectAll(batch, error, 'begin a transaction');
+        return false;
+      }
+      const now = Date.now();
+      const waiting = batch.filter((write) => write.deadline > now);
+      rejectAll(
+        batch.filter((write) => write.deadline <= now),
+        error,
+        `take the write lock within ${this.options.lockWaitMs} ms (another connection holds it)`,
+      );
+      this.queue.unshift(...waiting);
+      if (this.queue.length > 0) {
+        this.scheduled = setTimeout(() => this.flush(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+      }
+      return false;
+    }
+  }
+
+  /** Runs each write in its own savepoint; undefined when the transaction itself was lost. */
+  private runAll(batch: PendingWrite[]): Outcome[] | undefined {
+    const outcomes: Outcome[] = [];
+    for (const write of batch) {
+      this.db.exec('SAVEPOINT wearhook_write');
+      try {
+        const value = write.work();
+        this.db.exec('RELEASE wearhook_write');
+        outcomes.push({ ok: true, value });
+      } catch (error) {
+        try {
+          this.db.exec('ROLLBACK TO wearhook_write');
+          this.db.exec('RELEASE wearhook_write');
+        } catch {
+          // SQLite rolled the whole transaction back (disk full, I/O error): nothing of it survives.
+          rejectAll(batch, error, 'write (the transaction was rolled back)');
+          return undefined;
+        }
+        outcomes.push({ ok: false, error });
+      }
+    }
+    return outcomes;
+  }
+
+  private commit(batch: PendingWrite[], outcomes: Outcome[] | undefined): void {
+    if (outcomes === undefined) {
+      this.rollbackQuietly();
+      return;
+    }
+    try {
+      if (this.options.fault !== undefined) {
+        try {
+          this.options.fault.beforeCommit(batch.length);
+        } catch (fault) {
+          this.db.exec('ROLLBACK');
+          throw fault;
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.rollbackQuietly();
+      rejectAll(batch, error, 'commit');
+      return;
+    }
+    for (const [index, write] of batch.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(unavailable(write.operation, outcome.error));
+    }
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // Already rolled back by SQLite (or by the fault hook).
+    }
+  }
+}
+
+/** SQLITE_BUSY, with or without an extended code: another connection holds the lock. */
+export function isBusy(error: unknown): boolean {
+  const code = (error as { errcode?: unknown } | null)?.errcode;
+  return typeof code === 'number' && (code & 0xff) === 5;
+}
+
+function unavailable(operation: string, cause: unknown): StoreUnavailableError {
+  return new StoreUnavailableError(`The SQLite store could not ${operation}.`, { cause });
+}
+
+function rejectAll(batch: readonly PendingWrite[], cause: unknown, step: string): void {
+  for (const write of batch) {
+    write.reject(new StoreUnavailableError(`The SQLite store could not ${write.operation}: could not ${step}.`, { cause }));
+  }
+}

@@ -1,0 +1,31 @@
+import type { NewDelivery } from './webhook-store.js';
+
+/** A UTF-16 surrogate not paired: it has no UTF-8 encoding, and drivers silently store U+FFFD instead. */
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * Why the delivery's labels (provider, key, event type) cannot be stored exactly, or undefined when
+ * they can. A store must never keep a label as a different string (two keys would then collide, and a
+ * retry would not be recognised). `forbidNul`: PostgreSQL text cannot hold U+0000; SQLite can.
+ */
+export function unstorableLabel(delivery: NewDelivery, { forbidNul = false } = {}): RangeError | undefined {
+  for (const [name, value] of [
+    ['provider', delivery.provider],
+    ['deliveryKey', delivery.deliveryKey],
+    ['eventType', delivery.eventType],
+  ] as const) {
+    if (typeof value !== 'string') return new RangeError(`The delivery's ${name} must be a string.`);
+    if (LONE_SURROGATE.test(value)) {
+      return new RangeError(`The delivery's ${name} contains an unpaired UTF-16 surrogate, which cannot be stored exactly.`);
+    }
+    if (forbidNul && value.includes('\u0000')) {
+      return new RangeError(`The delivery's ${name} contains U+0000, which this store cannot hold.`);
+    }
+  }
+  return undefined;
+}
+
+/** Whether `label` can be a stored label at all (lookups of other strings find nothing). */
+export function isStorableLabel(label: string, { forbidNul = false } = {}): boolean {
+  return !LONE_SURROGATE.test(label) && !(forbidNul && label.includes('\u0000'));
+}
