@@ -41,6 +41,18 @@ export const POSTGRES_MIGRATIONS: ReadonlyArray<(names: SqlNames) => string> = [
       updated_at timestamptz NOT NULL,
       PRIMARY KEY (provider, user_id, kind, key)
     );`,
+  // Issue 8: bodies of completed deliveries may be dropped, a delivery carries its header context and
+  // drift, and purge has an index for every state it deletes. JSON goes in text like `issues`, not
+  // jsonb: jsonb refuses \u0000 in strings, and a hostile payload's drift must not make a delivery
+  // unstorable.
+  ({ schema, deliveries }) => `
+    ALTER TABLE ${deliveries} ALTER COLUMN body DROP NOT NULL;
+    ALTER TABLE ${deliveries} ADD COLUMN context text, ADD COLUMN drift text;
+    DROP INDEX ${schema === undefined ? '' : `${quoteIdentifier(schema)}.`}wearhook_deliveries_finished;
+    CREATE INDEX wearhook_deliveries_retained ON ${deliveries} (received_at)
+      WHERE state IN ('completed', 'dead', 'quarantined');
+    CREATE INDEX wearhook_deliveries_bodies ON ${deliveries} (received_at)
+      WHERE state = 'completed' AND body IS NOT NULL;`,
 ];
 
 export interface MigrateOptions {

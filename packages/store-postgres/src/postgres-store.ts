@@ -1,13 +1,19 @@
 import {
+  DEFAULT_BODY_RETENTION_MS,
   DEFAULT_RETENTION_MS,
   StoreUnavailableError,
+  commitFaultFromEnvironment,
+  isStorableLabel,
   prepareRecords,
+  unstorableLabel,
   type ClaimedDelivery,
   type ClaimOptions,
   type DeliveryState,
   type FailOutcome,
   type NewDelivery,
   type PreparedRecord,
+  type PurgeOptions,
+  type PutResult,
   type StoredDelivery,
   type StoredRecord,
   type UpsertRecordsOptions,
@@ -15,6 +21,7 @@ import {
 } from '@wearhook/core/stores';
 import pg from 'pg';
 import { migrate } from './migrations.js';
+import { PostgresGroupCommit, unavailable, type PostgresWork } from './postgres-group-commit.js';
 import { sqlNames } from './sql-names.js';
 
 type ProviderName = NewDelivery['provider'];
@@ -35,6 +42,13 @@ export interface PostgresStoreOptions {
    * the process; the next query reconnects. Default: `console.error`.
    */
   readonly onPoolError?: (error: Error) => void;
+  /** At most this many writes share one transaction (group commit). Default 128. */
+  readonly maxBatch?: number;
+  /**
+   * At most this many group-commit transactions in flight at once, each on its own pooled connection;
+   * writes arriving meanwhile gather into the next batch. Default 2 (keep it below the pool's `max`).
+   */
+  readonly maxCommitsInFlight?: number;
 }
 
 /** A `WebhookStore` in PostgreSQL, for many app instances sharing one inbox. */
@@ -79,15 +93,24 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     return migrated;
   };
 
+  const commits = new PostgresGroupCommit(pool, {
+    maxBatch: positiveInteger(options.maxBatch ?? 128, 'maxBatch'),
+    maxInFlight: positiveInteger(options.maxCommitsInFlight ?? 2, 'maxCommitsInFlight'),
+    ready,
+    fault: commitFaultFromEnvironment(),
+  });
+  const closedError = () => new StoreUnavailableError('The webhook store is closed.');
+  /** Queues a write for the next group commit; settles once the transaction holding it committed. */
+  const write = <T>(operation: string, work: PostgresWork<T>): Promise<T> =>
+    closed ? Promise.reject(closedError()) : commits.write(operation, work);
+  /** Runs outside group commit: reads, and claims and purges, which are whole transactions of their own. */
   const guard = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
-    if (closed) throw new StoreUnavailableError('The webhook store is closed.');
+    if (closed) throw closedError();
     try {
       await ready();
       return await work();
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      const suffix = typeof code === 'string' ? ` (${code})` : '';
-      throw new StoreUnavailableError(`The PostgreSQL store could not ${operation}${suffix}.`, { cause: error });
+      throw unavailable(operation, error);
     }
   };
   const query = (text: string, values: unknown[]) => pool.query(text, values);
@@ -97,24 +120,35 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
   return {
     pool,
 
-    putIfAbsent: (delivery: NewDelivery) =>
-      guard('persist the delivery', async () => {
-        const result = await query(
-          `INSERT INTO ${D} (provider, delivery_key, event_type, state, body, issues, received_at, next_attempt_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-           ON CONFLICT (provider, delivery_key) DO NOTHING`,
-          [
-            delivery.provider,
-            delivery.deliveryKey,
-            delivery.eventType,
-            delivery.state,
-            delivery.body,
-            delivery.issues === undefined ? null : JSON.stringify(delivery.issues),
-            delivery.receivedAt,
-          ],
+    putIfAbsent: (delivery: NewDelivery) => {
+      const unstorable = unstorableLabel(delivery, { forbidNul: true });
+      if (unstorable !== undefined) return Promise.reject(unstorable);
+      const values = [
+        delivery.provider,
+        delivery.deliveryKey,
+        delivery.eventType,
+        delivery.state,
+        delivery.body,
+        toJson(delivery.issues),
+        toJson(delivery.context),
+        toJson(delivery.drift),
+        delivery.receivedAt,
+        delivery.lease?.workerId ?? null,
+        delivery.lease === undefined ? null : new Date(Date.now() + delivery.lease.leaseMs),
+        delivery.lease === undefined ? 0 : 1,
+      ];
+      return write('persist the delivery', async (client): Promise<PutResult> => {
+        const { rows } = await client.query<{ id: string }>(
+          `INSERT INTO ${D} (provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
+             next_attempt_at, lease_owner, lease_until, attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)
+           ON CONFLICT (provider, delivery_key) DO NOTHING
+           RETURNING id`,
+          values,
         );
-        return { inserted: changed(result) };
-      }),
+        return rows[0] === undefined ? { inserted: false } : { inserted: true, id: String(rows[0].id) };
+      });
+    },
 
     claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
       guard('claim deliveries', async () => {
@@ -138,45 +172,65 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
           .sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || compareIds(a.id, b.id));
       }),
 
-    complete: (id: string, workerId: string, options?: { readonly now?: Date }) =>
-      guard('complete the delivery', async () => {
-        if (!isRowId(id)) return false;
-        const result = await query(
-          `UPDATE ${D} SET state = 'completed', finished_at = $3, lease_owner = NULL, lease_until = NULL
-           WHERE ${leasedBy}`,
-          [id, workerId, options?.now ?? new Date()],
-        );
-        return changed(result);
-      }),
+    complete: (id: string, workerId: string, options?: { readonly now?: Date }) => {
+      if (!isRowId(id)) return write('complete the delivery', async () => false);
+      const values = [id, workerId, options?.now ?? new Date()];
+      return write('complete the delivery', async (client) =>
+        changed(
+          await client.query(
+            `UPDATE ${D} SET state = 'completed', finished_at = $3, lease_owner = NULL, lease_until = NULL
+             WHERE ${leasedBy}`,
+            values,
+          ),
+        ),
+      );
+    },
 
-    fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) =>
-      guard('record the failed attempt', async () => {
-        if (!isRowId(id)) return false;
-        const result =
-          'dead' in outcome
-            ? await query(
-                `UPDATE ${D} SET state = 'dead', last_error = $3, finished_at = $4, lease_owner = NULL, lease_until = NULL
-                 WHERE ${leasedBy}`,
-                [id, workerId, error, options?.now ?? new Date()],
-              )
-            : await query(
-                `UPDATE ${D} SET next_attempt_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL
-                 WHERE ${leasedBy}`,
-                [id, workerId, outcome.retryAt, error],
-              );
-        return changed(result);
-      }),
+    fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) => {
+      if (!isRowId(id)) return write('record the failed attempt', async () => false);
+      const [text, values] =
+        'dead' in outcome
+          ? [
+              `UPDATE ${D} SET state = 'dead', last_error = $3, finished_at = $4, lease_owner = NULL, lease_until = NULL
+               WHERE ${leasedBy}`,
+              [id, workerId, error, options?.now ?? new Date()],
+            ]
+          : [
+              `UPDATE ${D} SET next_attempt_at = $3, last_error = $4, lease_owner = NULL, lease_until = NULL
+               WHERE ${leasedBy}`,
+              [id, workerId, outcome.retryAt, error],
+            ];
+      return write('record the failed attempt', async (client) => changed(await client.query(text, values)));
+    },
 
-    release: (id: string, workerId: string) =>
-      guard('release the lease', async () => {
-        if (!isRowId(id)) return false;
-        const result = await query(
-          `UPDATE ${D} SET lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
-           WHERE ${leasedBy}`,
-          [id, workerId],
+    release: (id: string, workerId: string) => {
+      if (!isRowId(id)) return write('release the lease', async () => false);
+      return write('release the lease', async (client) =>
+        changed(
+          await client.query(
+            `UPDATE ${D} SET lease_owner = NULL, lease_until = NULL, attempts = greatest(attempts - 1, 0)
+             WHERE ${leasedBy}`,
+            [id, workerId],
+          ),
+        ),
+      );
+    },
+
+    renew: (ids: readonly string[], workerId: string, leaseMs: number, options?: { readonly now?: Date }) => {
+      const unique = [...new Set(ids)].filter(isRowId);
+      const leaseUntil = new Date((options?.now ?? new Date()).getTime() + leaseMs);
+      return write('renew leases', async (client) => {
+        if (unique.length === 0) return [];
+        const { rows } = await client.query<{ id: string }>(
+          `UPDATE ${D} SET lease_until = $3
+           WHERE id = ANY($1::bigint[]) AND state = 'pending' AND lease_owner = $2
+           RETURNING id`,
+          [unique, workerId, leaseUntil],
         );
-        return changed(result);
-      }),
+        const renewed = new Set(rows.map((row) => String(row.id)));
+        return unique.filter((id) => renewed.has(id));
+      });
+    },
 
     listDead: ({ limit }: { readonly limit: number }) =>
       guard('list dead deliveries', async () => {
@@ -186,33 +240,61 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
         return rows.map(toDelivery);
       }),
 
-    requeue: (ids: readonly string[], options?: { readonly now?: Date }) =>
-      guard('requeue deliveries', async () => {
-        const valid = [...new Set(ids)].filter(isRowId);
+    requeue: (ids: readonly string[], options?: { readonly now?: Date }) => {
+      const valid = [...new Set(ids)].filter(isRowId);
+      const now = options?.now ?? new Date();
+      return write('requeue deliveries', async (client) => {
         if (valid.length === 0) return { requeued: 0 };
-        const result = await query(
+        const result = await client.query(
           `UPDATE ${D}
            SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL, lease_until = NULL,
                finished_at = NULL
            WHERE id = ANY($1::bigint[]) AND state IN ('dead', 'quarantined')`,
-          [valid, options?.now ?? new Date()],
+          [valid, now],
         );
         return { requeued: result.rowCount ?? 0 };
-      }),
+      });
+    },
 
-    purge: (options?: { readonly olderThan?: Date; readonly now?: Date }) =>
+    purge: (options?: PurgeOptions) =>
       guard('purge deliveries', async () => {
-        const cutoff =
-          options?.olderThan ?? new Date((options?.now ?? new Date()).getTime() - DEFAULT_RETENTION_MS);
-        const result = await query(
-          `DELETE FROM ${D} WHERE state IN ('completed', 'dead') AND received_at < $1`,
-          [cutoff],
-        );
-        return { purged: result.rowCount ?? 0 };
+        const now = (options?.now ?? new Date()).getTime();
+        const cutoff = options?.olderThan ?? new Date(now - DEFAULT_RETENTION_MS);
+        const bodyCutoff = options?.bodiesOlderThan ?? new Date(now - DEFAULT_BODY_RETENTION_MS);
+        const limit = Math.max(0, Math.floor(options?.limit ?? 1000));
+        // Two short statements, each bounded by the limit through its partial index (migration 2).
+        const purged =
+          limit === 0
+            ? 0
+            : ((
+                await query(
+                  `DELETE FROM ${D} WHERE id IN (
+                     SELECT id FROM ${D}
+                     WHERE state IN ('completed', 'dead', 'quarantined') AND received_at < $1
+                     LIMIT $2)`,
+                  [cutoff, limit],
+                )
+              ).rowCount ?? 0);
+        const rest = limit - purged;
+        const bodiesDropped =
+          rest === 0
+            ? 0
+            : ((
+                await query(
+                  `UPDATE ${D} SET body = NULL WHERE id IN (
+                     SELECT id FROM ${D}
+                     WHERE state = 'completed' AND body IS NOT NULL AND received_at < $1
+                     LIMIT $2)`,
+                  [bodyCutoff, rest],
+                )
+              ).rowCount ?? 0);
+        return { purged, bodiesDropped };
       }),
 
     get: (provider: ProviderName, deliveryKey: string) =>
       guard('read the delivery', async () => {
+        // A key that cannot be stored was never stored (and must not reach the server, which refuses NUL).
+        if (!isStorableLabel(deliveryKey, { forbidNul: true })) return undefined;
         const { rows } = await query(`SELECT * FROM ${D} WHERE provider = $1 AND delivery_key = $2`, [
           provider,
           deliveryKey,
@@ -223,12 +305,13 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     upsertRecords: async (provider: ProviderName, records, upsertOptions?: UpsertRecordsOptions) => {
       // Validation errors are the caller's bug, not an outage: they stay RangeError/TypeError.
       const prepared: PreparedRecord[] = prepareRecords(records);
-      return guard('write records', async () => {
+      const receivedAt = upsertOptions?.receivedAt ?? new Date();
+      return write('write records', async (client) => {
         if (prepared.length === 0) return { applied: 0 };
         // One statement for the batch; rows go in identity order (prepareRecords sorts), so two
         // overlapping batches lock rows in the same order and cannot deadlock. The WHERE clause is
         // `outranks` from @wearhook/core; keep the two in step.
-        const result = await query(
+        const result = await client.query(
           `INSERT INTO ${R} AS r (provider, user_id, kind, key, version, data, received_at, revision, updated_at)
            SELECT $1, t.user_id, t.kind, t.key, t.version, t.data, $7, 1, now()
            FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[])
@@ -246,7 +329,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
             prepared.map((record) => record.key),
             prepared.map((record) => record.version ?? null),
             prepared.map((record) => record.dataJson),
-            upsertOptions?.receivedAt ?? new Date(),
+            receivedAt,
           ],
         );
         return { applied: result.rowCount ?? 0 };
@@ -266,9 +349,24 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     close: async () => {
       if (closed) return;
       closed = true;
+      // Writes already queued are committed (or rejected) first, then the pool is let go.
+      await commits.drain();
       if (ownsPool) await pool.end();
     },
   };
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);
+  return value;
+}
+
+function toJson(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function fromJson(value: unknown): unknown {
+  return value === null || value === undefined ? undefined : JSON.parse(value as string);
 }
 
 /** Ids are bigserial values as decimal strings; anything else matches no row (and must not reach SQL). */
@@ -289,9 +387,11 @@ function toDelivery(row: Row): StoredDelivery {
     deliveryKey: row.delivery_key as string,
     eventType: row.event_type as string,
     state: row.state as DeliveryState,
-    body: row.body as string,
+    body: (row.body as string | null) ?? undefined,
     receivedAt: row.received_at as Date,
-    issues: row.issues === null ? undefined : JSON.parse(row.issues as string),
+    issues: fromJson(row.issues),
+    context: fromJson(row.context) as StoredDelivery['context'],
+    drift: fromJson(row.drift),
     attempts: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at as Date,
     lastError: (row.last_error as string | null) ?? undefined,

@@ -20,7 +20,7 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
       open: async () => createPostgresStore({ connectionString: url, schema }),
       dispose: () => schemas.drop(schema),
     };
-  });
+  }, { commitFaults: true });
 
   it('claims every delivery exactly once under many truly concurrent workers', async () => {
     const schema = schemas.name();

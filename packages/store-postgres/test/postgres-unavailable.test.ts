@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from '@wearhook/core/stores';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newDelivery } from '../../core/test/stores/webhook-store-contract.js';
+import { INSERTED, newDelivery } from '../../core/test/stores/webhook-store-contract.js';
 import { createPostgresStore } from '../src/postgres-store.js';
 import { acquirePostgres, startServer, stopServer } from './support/test-server.js';
 
@@ -45,7 +45,7 @@ describe.skipIf(own === undefined)('PostgreSQL store when its server fails', () 
     const poolErrors: Error[] = [];
     const store = createPostgresStore({ connectionString: own!.url, schema: 'outage', onPoolError: (e) => poolErrors.push(e) });
     try {
-      expect(await store.putIfAbsent(newDelivery())).toEqual({ inserted: true });
+      expect(await store.putIfAbsent(newDelivery())).toEqual(INSERTED);
 
       await stopServer(OWN_PORT);
       const during = newDelivery();
@@ -57,7 +57,7 @@ describe.skipIf(own === undefined)('PostgreSQL store when its server fails', () 
 
       await startServer(OWN_PORT);
       // The provider retries the delivery that got a 503; now it is stored.
-      expect(await store.putIfAbsent(during)).toEqual({ inserted: true });
+      expect(await store.putIfAbsent(during)).toEqual(INSERTED);
       expect((await store.get(during.provider, during.deliveryKey))?.state).toBe('pending');
     } finally {
       await store.close();

@@ -19,5 +19,8 @@ export { StoreUnavailableError, isStoreUnavailableError } from './store-unavaila
 export { outranks, prepareRecords, type PreparedRecord, type RecordRank } from './record-versioning.js';
 export { createMemoryStore } from './memory-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+export { isStorableLabel, unstorableLabel } from './storable-labels.js';
+/** Test-only fault injection for store implementations; inert unless NODE_ENV=test (see test-faults.ts). */
+export { commitFaultFromEnvironment, type CommitFault } from './test-faults.js';
 export { loadSqliteDriver, type SqliteDriverName } from './sqlite-driver.js';
 export { SchemaVersionError } from './sqlite-migrations.js';
