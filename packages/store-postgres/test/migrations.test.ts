@@ -7,7 +7,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, POSTGRES_MIGRATIONS } from '../src/migrations.js';
 import { createPostgresStore } from '../src/postgres-store.js';
-import { quoteIdentifier } from '../src/sql-names.js';
+import { quoteIdentifier, sqlNames } from '../src/sql-names.js';
+import { newDelivery } from '../../core/test/stores/webhook-store-contract.js';
 import { schemaFactory } from './support/schemas.js';
 import { acquirePostgres } from './support/test-server.js';
 
@@ -40,6 +41,66 @@ describe.skipIf(server === undefined)('PostgreSQL migrations', () => {
       expect(await migrate(pools[0]!, { schema })).toEqual({ from: POSTGRES_MIGRATIONS.length, to: POSTGRES_MIGRATIONS.length });
     } finally {
       await Promise.all(pools.map((pool) => pool.end()));
+      await schemas.drop(schema);
+    }
+  });
+
+  it('migrates tables of schema version 1, keeping every delivery, id and record', async () => {
+    const schema = schemas.name();
+    const names = sqlNames(schema);
+    const q = quoteIdentifier(schema);
+    const admin = schemas.admin;
+    const old = new Date(Date.now() - 8 * 24 * 60 * 60 * 1000);
+    try {
+      // The schema exactly as version 1 left it.
+      await admin.query(`CREATE SCHEMA ${q}`);
+      await admin.query(`CREATE TABLE ${names.migrations} (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await admin.query(POSTGRES_MIGRATIONS[0]!(names));
+      await admin.query(`INSERT INTO ${names.migrations} (version) VALUES (1)`);
+      const insert = `INSERT INTO ${names.deliveries}
+        (id, provider, delivery_key, event_type, state, body, issues, received_at, attempts, next_attempt_at, last_error, lease_owner, lease_until, finished_at)
+        VALUES ($1, 'vital', $2, 'daily.data.sleep.created', $3, $4, $5, $6, $7, $6, $8, $9, $10, $11)`;
+      const leaseUntil = new Date(Date.now() + 60_000);
+      await admin.query(insert, [7, 'pending-leased', 'pending', '{"a":1}', null, old, 1, null, 'w1', leaseUntil, null]);
+      await admin.query(insert, [9, 'done', 'completed', '{"a":2}', null, old, 1, null, null, null, old]);
+      await admin.query(insert, [12, 'quarantined', 'quarantined', '{"a":3}', '[{"path":"/"}]', old, 0, null, null, null, null]);
+      await admin.query(insert, [13, 'dead', 'dead', '{"a":4}', null, old, 5, 'gave up', null, null, old]);
+      await admin.query(`SELECT setval(pg_get_serial_sequence('${names.deliveries}', 'id'), 13)`);
+      await admin.query(
+        `INSERT INTO ${names.records} VALUES ('vital', 'u1', 'k', 'r1', 2, '{"v":2}', $1, 1, $1)`,
+        [old],
+      );
+
+      const store = createPostgresStore({ connectionString: url, schema });
+      try {
+        expect(await store.get('vital', 'pending-leased')).toMatchObject({
+          id: '7', state: 'pending', attempts: 1, leaseOwner: 'w1', body: '{"a":1}', context: undefined, drift: undefined,
+        });
+        expect(await store.get('vital', 'quarantined')).toMatchObject({ id: '12', issues: [{ path: '/' }] });
+        expect(await store.get('vital', 'dead')).toMatchObject({ id: '13', lastError: 'gave up', attempts: 5 });
+        expect(await store.getRecords({ provider: 'vital', userId: 'u1' })).toMatchObject([{ key: 'r1', version: 2, data: { v: 2 } }]);
+        expect(await store.putIfAbsent({ ...newDelivery(), deliveryKey: 'done' })).toEqual({ inserted: false });
+        const next = await store.putIfAbsent(newDelivery({ context: { a: 'b' }, drift: ['d'] }));
+        expect(Number((next as { id: string }).id)).toBeGreaterThan(13);
+        expect(await store.purge({ olderThan: new Date(old.getTime() + 1) })).toEqual({ purged: 3, bodiesDropped: 0 });
+      } finally {
+        await store.close();
+      }
+      const { rows } = await admin.query<{ version: number }>(`SELECT max(version)::int AS version FROM ${names.migrations}`);
+      expect(rows[0]?.version).toBe(POSTGRES_MIGRATIONS.length);
+      const indexes = await admin.query<{ indexname: string }>(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'wearhook_deliveries' ORDER BY indexname`,
+        [schema],
+      );
+      expect(indexes.rows.map((r) => r.indexname)).toEqual([
+        'wearhook_deliveries_bodies',
+        'wearhook_deliveries_dead',
+        'wearhook_deliveries_due',
+        'wearhook_deliveries_pkey',
+        'wearhook_deliveries_provider_delivery_key_key',
+        'wearhook_deliveries_retained',
+      ]);
+    } finally {
       await schemas.drop(schema);
     }
   });

@@ -81,6 +81,62 @@ describe('SQLite store on disk', () => {
     await second.close();
   });
 
+  it('migrates a database of schema version 1, keeping every delivery, id and record', async () => {
+    const db = await rawConnection();
+    db.exec(SQLITE_MIGRATIONS[0]!);
+    db.exec('PRAGMA user_version = 1');
+    const insert = db.prepare(`
+      INSERT INTO wearhook_deliveries
+        (id, provider, delivery_key, event_type, state, body, issues, received_at, attempts, next_attempt_at,
+         last_error, lease_owner, lease_until, finished_at)
+      VALUES ($id, 'vital', $key, 'daily.data.sleep.created', $state, $body, $issues, $received, $attempts, $received,
+         $error, $owner, $until, $finished)`);
+    const day = 24 * 60 * 60 * 1000;
+    const old = Date.now() - 8 * day;
+    const rows = [
+      { id: 7, key: 'pending-leased', state: 'pending', attempts: 1, owner: 'w1', until: Date.now() + 60_000, finished: null, error: null, issues: null },
+      { id: 9, key: 'done', state: 'completed', attempts: 1, owner: null, until: null, finished: old, error: null, issues: null },
+      { id: 12, key: 'quarantined', state: 'quarantined', attempts: 0, owner: null, until: null, finished: null, error: null, issues: '[{"path":"/"}]' },
+      { id: 13, key: 'dead', state: 'dead', attempts: 5, owner: null, until: null, finished: old, error: 'gave up', issues: null },
+    ];
+    for (const row of rows) insert.run({ ...row, body: `{"key":"${row.key}"}`, received: old });
+    db.exec(`INSERT INTO wearhook_records VALUES ('vital', 'u1', 'k', 'r1', 2, '{"v":2}', ${old}, 1, ${old})`);
+    db.close();
+
+    const store = await createSqliteStore({ filename });
+    try {
+      expect(await store.get('vital', 'pending-leased')).toMatchObject({
+        id: '7', state: 'pending', attempts: 1, leaseOwner: 'w1', body: '{"key":"pending-leased"}', context: undefined, drift: undefined,
+      });
+      expect(await store.get('vital', 'quarantined')).toMatchObject({ id: '12', issues: [{ path: '/' }] });
+      expect(await store.get('vital', 'dead')).toMatchObject({ id: '13', lastError: 'gave up', attempts: 5 });
+      expect(await store.getRecords({ provider: 'vital', userId: 'u1' })).toMatchObject([{ key: 'r1', version: 2, data: { v: 2 } }]);
+      // Old keys still deduplicate; new ids continue after the old ones.
+      expect(await store.putIfAbsent({ ...newDelivery(), deliveryKey: 'done' })).toEqual({ inserted: false });
+      const next = await store.putIfAbsent(newDelivery({ context: { a: 'b' } }));
+      expect(Number((next as { id: string }).id)).toBeGreaterThan(13);
+      // The new retention applies to the old rows: completed, dead and quarantined ones are purged.
+      expect(await store.purge({ olderThan: new Date(old + 1) })).toEqual({ purged: 3, bodiesDropped: 0 });
+      expect((await store.get('vital', 'pending-leased'))?.state).toBe('pending');
+    } finally {
+      await store.close();
+    }
+    const check = await rawConnection();
+    try {
+      expect(check.prepare('PRAGMA user_version').get()).toEqual({ user_version: SQLITE_MIGRATIONS.length });
+      const indexes = check.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'wearhook_deliveries' ORDER BY name`).all();
+      expect(indexes.map((row) => row.name)).toEqual([
+        'sqlite_autoindex_wearhook_deliveries_1',
+        'wearhook_deliveries_bodies',
+        'wearhook_deliveries_dead',
+        'wearhook_deliveries_due',
+        'wearhook_deliveries_retained',
+      ]);
+    } finally {
+      check.close();
+    }
+  });
+
   it('refuses a database from a newer wearhook', async () => {
     const db = await rawConnection();
     db.exec(`PRAGMA user_version = ${SQLITE_MIGRATIONS.length + 1}`);
