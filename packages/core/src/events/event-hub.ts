@@ -10,19 +10,48 @@ export interface HandlerFailure {
 
 /**
  * The subscription side of a receiver. `EventMap` maps each provider-native event name to its typed
- * event, so `on('event.data.epoch.create', e => ...)` types `e` by the name.
+ * event, so `on('event.data.epoch.create', e => ...)` types `e` by the name. Every method returns the
+ * object it was called on, for chaining. `off*` removes one subscription of that exact handler (the
+ * most recent one when it was subscribed twice); removing a handler that is not subscribed does nothing.
  */
 export interface EventSubscriptions<EventMap> {
   /** Handles one event type, or several. */
   on<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this;
+  /** Stops handling the type (or types) with that handler. */
+  off<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this;
   /** Handles every valid event of a known type. */
   onAny(handler: Handler<EventMap[keyof EventMap]>): this;
+  offAny(handler: Handler<EventMap[keyof EventMap]>): this;
   /** Handles deliveries of event types the provider is not known to send. */
   onUnknown(handler: Handler<UnknownDeliveryEvent>): this;
+  offUnknown(handler: Handler<UnknownDeliveryEvent>): this;
   /** Handles deliveries of known types whose payload failed the schema. */
   onInvalid(handler: Handler<InvalidDeliveryEvent>): this;
+  offInvalid(handler: Handler<InvalidDeliveryEvent>): this;
   /** Observes refused requests and failed handlers; must not throw (what it throws is ignored). */
   onError(handler: (event: ErrorEvent) => void): this;
+  offError(handler: (event: ErrorEvent) => void): this;
+}
+
+/** The names of `EventSubscriptions`' methods: what `forwardSubscriptions` forwards. */
+const SUBSCRIPTION_METHODS = ['on', 'off', 'onAny', 'offAny', 'onUnknown', 'offUnknown', 'onInvalid', 'offInvalid', 'onError', 'offError'] as const;
+
+/**
+ * The subscription methods of an object that forwards them to `target` (a receiver to its hub, a
+ * framework middleware to its receiver), each returning the object it is called on. The one place
+ * the subscription API is implemented besides `EventHub`, so adding a method to it means adding its
+ * name to `SUBSCRIPTION_METHODS`.
+ */
+export function forwardSubscriptions<EventMap>(target: EventSubscriptions<EventMap>): EventSubscriptions<EventMap> {
+  const methods: Record<string, unknown> = {};
+  for (const name of SUBSCRIPTION_METHODS) {
+    const method = target[name] as (...args: unknown[]) => unknown;
+    methods[name] = function forwarded(this: unknown, ...args: unknown[]) {
+      method.apply(target, args);
+      return this;
+    };
+  }
+  return methods as unknown as EventSubscriptions<EventMap>;
 }
 
 type AnyHandler = Handler<never>;
@@ -30,48 +59,77 @@ type AnyHandler = Handler<never>;
 /**
  * Keeps handlers and runs them. Handlers for one event run concurrently and are all awaited; every
  * failure is collected and returned, never swallowed, so the caller can answer 5xx or retry.
+ *
+ * The handler lists are copied on every change, never changed in place: an emit already running goes
+ * on with the list it started with, so subscribing or unsubscribing while handlers run takes effect
+ * from the next event, and emitting needs no copy.
  */
 export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
-  private readonly byType = new Map<string, AnyHandler[]>();
-  private readonly anyHandlers: AnyHandler[] = [];
-  private readonly unknownHandlers: Handler<UnknownDeliveryEvent>[] = [];
-  private readonly invalidHandlers: Handler<InvalidDeliveryEvent>[] = [];
-  private readonly errorHandlers: ((event: ErrorEvent) => void)[] = [];
+  private byType = new Map<string, readonly AnyHandler[]>();
+  private anyHandlers: readonly AnyHandler[] = [];
+  private unknownHandlers: readonly Handler<UnknownDeliveryEvent>[] = [];
+  private invalidHandlers: readonly Handler<InvalidDeliveryEvent>[] = [];
+  private errorHandlers: readonly ((event: ErrorEvent) => void)[] = [];
 
   on<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this {
     for (const name of typeof type === 'string' ? [type] : type) {
-      const list = this.byType.get(name) ?? [];
-      list.push(handler as AnyHandler);
-      this.byType.set(name, list);
+      this.byType.set(name, [...(this.byType.get(name) ?? []), handler as AnyHandler]);
+    }
+    return this;
+  }
+
+  off<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this {
+    for (const name of typeof type === 'string' ? [type] : type) {
+      const list = without(this.byType.get(name) ?? [], handler as AnyHandler);
+      if (list.length === 0) this.byType.delete(name);
+      else this.byType.set(name, list);
     }
     return this;
   }
 
   onAny(handler: Handler<EventMap[keyof EventMap]>): this {
-    this.anyHandlers.push(handler as AnyHandler);
+    this.anyHandlers = [...this.anyHandlers, handler as AnyHandler];
+    return this;
+  }
+
+  offAny(handler: Handler<EventMap[keyof EventMap]>): this {
+    this.anyHandlers = without(this.anyHandlers, handler as AnyHandler);
     return this;
   }
 
   onUnknown(handler: Handler<UnknownDeliveryEvent>): this {
-    this.unknownHandlers.push(handler);
+    this.unknownHandlers = [...this.unknownHandlers, handler];
+    return this;
+  }
+
+  offUnknown(handler: Handler<UnknownDeliveryEvent>): this {
+    this.unknownHandlers = without(this.unknownHandlers, handler);
     return this;
   }
 
   onInvalid(handler: Handler<InvalidDeliveryEvent>): this {
-    this.invalidHandlers.push(handler);
+    this.invalidHandlers = [...this.invalidHandlers, handler];
+    return this;
+  }
+
+  offInvalid(handler: Handler<InvalidDeliveryEvent>): this {
+    this.invalidHandlers = without(this.invalidHandlers, handler);
     return this;
   }
 
   onError(handler: (event: ErrorEvent) => void): this {
-    this.errorHandlers.push(handler);
+    this.errorHandlers = [...this.errorHandlers, handler];
+    return this;
+  }
+
+  offError(handler: (event: ErrorEvent) => void): this {
+    this.errorHandlers = without(this.errorHandlers, handler);
     return this;
   }
 
   /** Runs the handlers of a valid event: those for its type, then the catch-alls, all concurrently. */
   emitEvent(event: { readonly type: string }): Promise<HandlerFailure[]> {
     const typed = this.byType.get(event.type);
-    // No copy when one list is all there is: handlers are only ever appended, and `run` reads the
-    // length once (`map` too), so one subscribed while these run waits for the next event, as with a copy.
     const handlers = typed === undefined ? this.anyHandlers : this.anyHandlers.length === 0 ? typed : [...typed, ...this.anyHandlers];
     return run(handlers as Handler<unknown>[], event, event.type);
   }
@@ -93,6 +151,12 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
       }
     }
   }
+}
+
+/** The list without the last occurrence of `handler` (a new array; the same one when it is absent). */
+function without<H>(list: readonly H[], handler: H): readonly H[] {
+  const index = list.lastIndexOf(handler);
+  return index < 0 ? list : [...list.slice(0, index), ...list.slice(index + 1)];
 }
 
 function run(handlers: readonly Handler<unknown>[], event: unknown, eventType: string): Promise<HandlerFailure[]> {

@@ -5,36 +5,55 @@ import type { ClaimedDelivery, FailOutcome, WebhookStore } from '../stores/webho
 import { fullJitterDelay, type BackoffOptions } from './backoff.js';
 
 /** Where a dispatcher error happened. */
-export type DispatchPhase = 'claim' | 'dispatch' | 'complete' | 'fail' | 'release';
+export type DispatchPhase = 'claim' | 'dispatch' | 'complete' | 'fail' | 'release' | 'renew';
+
+/**
+ * What the dispatcher knows of a delivery it is dispatching. A claimed delivery has all of
+ * `ClaimedDelivery`; one handed over in process (`reserve`) only these fields.
+ */
+export type DispatchedDelivery = Pick<ClaimedDelivery, 'id' | 'provider' | 'deliveryKey' | 'eventType' | 'receivedAt' | 'attempts'>;
 
 export interface DispatchErrorContext {
   readonly phase: DispatchPhase;
-  readonly delivery?: ClaimedDelivery;
+  readonly delivery?: DispatchedDelivery;
   /** For `dispatch` errors: when the delivery is retried, or that it is dead. */
   readonly outcome?: FailOutcome;
 }
 
 export interface DispatcherOptions {
-  /** Only the worker half of the store is needed. */
-  readonly store: Pick<WebhookStore, 'claim' | 'complete' | 'fail' | 'release'>;
-  /** Handles one delivery; a rejection schedules a retry (or makes it dead after `maxAttempts`). */
+  /** Only the worker half of the store is needed; without `renew`, leases are never extended. */
+  readonly store: Pick<WebhookStore, 'claim' | 'complete' | 'fail' | 'release'> & Partial<Pick<WebhookStore, 'renew'>>;
+  /** Handles one claimed delivery; a rejection schedules a retry (or makes it dead after `maxAttempts`). */
   readonly dispatch: (delivery: ClaimedDelivery) => Promise<void>;
   /** Default: host, pid and a random suffix. Must be unique among the workers sharing a store. */
   readonly workerId?: string;
   /**
-   * How long a claimed delivery stays leased; if this process dies, another worker reclaims it after
-   * this. Must exceed the slowest `dispatch`, or a slow dispatch may run twice. Default 60 s.
+   * How long a lease lasts; if this process dies, another worker reclaims the delivery after this.
+   * While a dispatch runs, its lease is renewed each time half of it has passed, so a slow handler is
+   * not dispatched twice; `handlerTimeoutMs` bounds how long that goes on. Default 60 s.
    */
   readonly leaseMs?: number;
+  /**
+   * How long one dispatch may run before its attempt counts as failed (retried with backoff, or dead)
+   * and its lease is no longer renewed. The handler itself cannot be stopped: it runs on, and the
+   * delivery may be dispatched again meanwhile. Default 5 minutes: far above a sane webhook handler,
+   * short enough that a hung one does not hold its delivery for good.
+   */
+  readonly handlerTimeoutMs?: number;
   /** How often an idle worker looks for due deliveries; `wake()` cuts the wait short. Default 1 s. */
   readonly pollIntervalMs?: number;
   /** Attempts before a delivery is dead. Default 8. */
   readonly maxAttempts?: number;
   readonly backoff?: BackoffOptions;
-  /** Claim only deliveries of these providers (see `ClaimOptions.providers`). Default: all. */
+  /** Claim only deliveries of these providers (see `ClaimOptions.providers`); read at each claim. Default: all. */
   readonly providers?: readonly ProviderName[];
   /** Deliveries dispatched at the same time. Default 4. */
   readonly concurrency?: number;
+  /**
+   * How many deliveries handed over in process (`reserve`) may wait for a free slot. Past it, `reserve`
+   * refuses: the receiver persists the delivery without a lease and the poll picks it up. Default 1000.
+   */
+  readonly maxQueued?: number;
   /** The clock for leases and retry times. */
   readonly now?: () => Date;
   /** Random numbers in [0, 1) for the backoff jitter. */
@@ -56,19 +75,38 @@ export interface DispatchSummary {
   lost: number;
 }
 
+/**
+ * Room in the worker's in-memory queue for a delivery the caller is about to persist with `lease`:
+ * in-process dispatch, with no claim round trip.
+ */
+export interface LocalReservation {
+  /** Pass this as `NewDelivery.lease`. */
+  readonly lease: { readonly workerId: string; readonly leaseMs: number };
+  /** The delivery was inserted with the lease: dispatch it by calling `run` (which rejects when handlers failed). */
+  fill(delivery: Omit<DispatchedDelivery, 'attempts'>, run: () => Promise<void>): void;
+  /** Nothing was inserted (a duplicate, or the store failed): give the room back. */
+  cancel(): void;
+}
+
 /** A worker that moves deliveries from the store's inbox to `dispatch`. */
 export interface Dispatcher {
   readonly workerId: string;
   /** Starts polling in the background. Calling it while started does nothing. */
   start(): void;
   /**
-   * Stops claiming. `graceful` (default) waits for in-flight dispatches, releasing whatever is still
-   * running after `timeoutMs`; otherwise in-flight leases are released at once, so another worker can
-   * pick them up (a dispatch still running here then finds its lease gone).
+   * Stops claiming. Deliveries handed over in process but not started yet are released at once
+   * (without counting an attempt). `graceful` (default) waits for running dispatches, releasing
+   * whatever is still running after `timeoutMs`; otherwise their leases are released at once, so
+   * another worker can pick them up (a dispatch still running here then finds its lease gone).
    */
   stop(options?: { readonly graceful?: boolean; readonly timeoutMs?: number }): Promise<void>;
-  /** Looks for due deliveries now instead of at the next poll: call it after persisting a delivery. */
+  /** Looks for due deliveries now instead of at the next poll: call it after persisting one without a lease. */
   wake(): void;
+  /**
+   * Room for one in-process delivery, or `undefined` when the worker is not running or its queue is
+   * full (then persist without a lease and call `wake`).
+   */
+  reserve(): LocalReservation | undefined;
   /** Claims once (up to `concurrency`) and settles every claimed delivery. For tests and scripts; not while started. */
   runOnce(): Promise<DispatchSummary>;
   /** `runOnce` until nothing is due. For tests and scripts; not while started. */
@@ -77,29 +115,53 @@ export interface Dispatcher {
 
 type Settled = 'completed' | 'retried' | 'dead' | 'lost';
 
-const DEFAULTS = { leaseMs: 60_000, pollIntervalMs: 1_000, maxAttempts: 8, concurrency: 4 };
+/** One delivery to settle: how to run it, and until when this worker holds it. */
+interface Job {
+  readonly delivery: DispatchedDelivery;
+  readonly run: () => Promise<void>;
+}
+
+export const DISPATCHER_DEFAULTS = {
+  leaseMs: 60_000,
+  pollIntervalMs: 1_000,
+  maxAttempts: 8,
+  concurrency: 4,
+  maxQueued: 1_000,
+  handlerTimeoutMs: 5 * 60_000,
+} as const;
 // Recording an outcome is retried 5 times over about 8 s (250 ms doubling), well inside a lease.
 const OUTCOME_WRITE_ATTEMPTS = 6;
 const OUTCOME_RETRY_BASE_MS = 250;
+const MAX_ERROR_LENGTH = 4_000;
+
+/** A dispatch ran longer than `handlerTimeoutMs`. */
+export class HandlerTimeoutError extends Error {
+  override name = 'HandlerTimeoutError';
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
-const MAX_ERROR_LENGTH = 4_000;
 
 /**
- * Creates the inbox worker: claim with a lease, dispatch, then complete; on failure, retry at a
- * jittered exponential delay, and give up (dead) after `maxAttempts`. Delivery is at least once: a
- * crash between dispatch and complete dispatches again, so handlers must be idempotent (record
- * upserts are).
+ * Creates the inbox worker: claim with a lease (or take a delivery leased at insert by this process),
+ * dispatch while renewing the lease, then complete; on failure or timeout, retry at a jittered
+ * exponential delay, and give up (dead) after `maxAttempts`. Delivery is at least once: a crash
+ * between dispatch and complete dispatches again, so handlers must be idempotent (record upserts are).
+ *
+ * The numeric options are read each time they are used, so a caller that shares one dispatcher among
+ * several receivers can pass getters that reconcile theirs (see `joinStoreInbox`).
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, dispatch } = options;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const leaseMs = positiveInteger('leaseMs', options.leaseMs ?? DEFAULTS.leaseMs);
-  const pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? DEFAULTS.pollIntervalMs);
-  const maxAttempts = positiveInteger('maxAttempts', options.maxAttempts ?? DEFAULTS.maxAttempts);
-  const concurrency = positiveInteger('concurrency', options.concurrency ?? DEFAULTS.concurrency);
+  validateDispatcherOptions(options);
+  const leaseMs = () => options.leaseMs ?? DISPATCHER_DEFAULTS.leaseMs;
+  const pollIntervalMs = () => options.pollIntervalMs ?? DISPATCHER_DEFAULTS.pollIntervalMs;
+  const maxAttempts = () => options.maxAttempts ?? DISPATCHER_DEFAULTS.maxAttempts;
+  const concurrency = () => options.concurrency ?? DISPATCHER_DEFAULTS.concurrency;
+  const maxQueued = () => options.maxQueued ?? DISPATCHER_DEFAULTS.maxQueued;
+  const handlerTimeoutMs = () => options.handlerTimeoutMs ?? DISPATCHER_DEFAULTS.handlerTimeoutMs;
   const now = options.now ?? (() => new Date());
   const random = options.random ?? Math.random;
   const onError = options.onError ?? defaultOnError;
@@ -112,22 +174,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   };
 
-  async function settle(delivery: ClaimedDelivery): Promise<Settled> {
-    if (delivery.attempts > maxAttempts) {
+  async function settle(job: Job): Promise<Settled> {
+    const { delivery } = job;
+    const limit = maxAttempts();
+    if (delivery.attempts > limit) {
       // Only leases that expired mid-dispatch (crashed workers) push attempts past the limit.
       const message = `Gave up: the lease of attempt ${delivery.attempts - 1} expired before it finished.`;
       return recordFailure(delivery, { dead: true }, message);
     }
+    const renewal = keepLeased(delivery);
     try {
-      await dispatch(delivery);
+      await withTimeout(job.run, handlerTimeoutMs());
     } catch (error) {
+      renewal.stop();
       const outcome: FailOutcome =
-        delivery.attempts >= maxAttempts
+        delivery.attempts >= limit
           ? { dead: true }
           : { retryAt: new Date(now().getTime() + fullJitterDelay(delivery.attempts, options.backoff, random)) };
       report(error, { phase: 'dispatch', delivery, outcome });
       return recordFailure(delivery, outcome, errorMessage(error));
     }
+    renewal.stop();
     const completed = await recordOutcome('complete', delivery, () => store.complete(delivery.id, workerId, { now: now() }));
     if (completed === true) return 'completed';
     if (completed === false && !abandoned.has(delivery.id)) {
@@ -137,7 +204,46 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return 'lost';
   }
 
-  async function recordFailure(delivery: ClaimedDelivery, outcome: FailOutcome, message: string): Promise<Settled> {
+  /**
+   * Renews the delivery's lease each time half of it has passed, until stopped. A renewal the store
+   * refuses means another worker has the delivery; this one stops renewing and its outcome is refused.
+   */
+  function keepLeased(delivery: DispatchedDelivery): { stop(): void } {
+    const { renew } = store;
+    if (renew === undefined) return { stop() {} };
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    const schedule = (): void => {
+      const ms = leaseMs();
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (stopped || abandoned.has(delivery.id)) return;
+        renew.call(store, [delivery.id], workerId, leaseMs(), { now: now() }).then(
+          (renewed) => {
+            if (stopped) return;
+            if (renewed.includes(delivery.id)) schedule();
+            else report(new Error(`Lease of delivery ${delivery.id} was lost while its handlers ran; it may be dispatched again.`), { phase: 'renew', delivery });
+          },
+          (error: unknown) => {
+            // The store is briefly unreachable: try again at the next half lease, while the lease lasts.
+            report(error, { phase: 'renew', delivery });
+            if (!stopped) schedule();
+          },
+        );
+      }, Math.max(1, Math.floor(ms / 2)));
+      // A running dispatch keeps the process busy anyway; the renewal alone must not.
+      timer.unref();
+    };
+    schedule();
+    return {
+      stop() {
+        stopped = true;
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  async function recordFailure(delivery: DispatchedDelivery, outcome: FailOutcome, message: string): Promise<Settled> {
     const recorded = await recordOutcome('fail', delivery, () => store.fail(delivery.id, workerId, outcome, message, { now: now() }));
     if (recorded === true) return 'dead' in outcome ? 'dead' : 'retried';
     return 'lost';
@@ -148,7 +254,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
    * a delivery whose handlers already ran leased until its lease expires, and then run them again.
    * `undefined` when the store never answered.
    */
-  async function recordOutcome(phase: 'complete' | 'fail', delivery: ClaimedDelivery, write: () => Promise<boolean>): Promise<boolean | undefined> {
+  async function recordOutcome(
+    phase: 'complete' | 'fail',
+    delivery: DispatchedDelivery,
+    write: () => Promise<boolean>,
+  ): Promise<boolean | undefined> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await write();
@@ -160,10 +270,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  /** Deliveries whose lease a non-graceful stop gave back while their dispatch was still running. */
+  /** Deliveries whose lease a stop gave back while their dispatch was still running. */
   const abandoned = new Set<string>();
 
-  async function release(delivery: ClaimedDelivery): Promise<void> {
+  async function release(delivery: DispatchedDelivery): Promise<void> {
     abandoned.add(delivery.id);
     try {
       await store.release(delivery.id, workerId);
@@ -174,28 +284,40 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
 
   async function claim(limit: number): Promise<ClaimedDelivery[]> {
     try {
-      return await store.claim({ workerId, leaseMs, limit, now: now(), providers: options.providers });
+      return await store.claim({ workerId, leaseMs: leaseMs(), limit, now: now(), providers: options.providers });
     } catch (error) {
       report(error, { phase: 'claim' });
       return [];
     }
   }
 
+  const claimedJob = (delivery: ClaimedDelivery): Job => ({ delivery, run: () => dispatch(delivery) });
+
   async function runOnce(): Promise<DispatchSummary> {
-    const claimed = await claim(concurrency);
+    const claimed = await claim(concurrency());
     const summary: DispatchSummary = { claimed: claimed.length, completed: 0, retried: 0, dead: 0, lost: 0 };
-    for (const settled of await Promise.all(claimed.map(settle))) summary[settled] += 1;
+    for (const settled of await Promise.all(claimed.map((delivery) => settle(claimedJob(delivery))))) summary[settled] += 1;
     return summary;
   }
 
-  // Background loop state.
-  const inFlight = new Map<string, { delivery: ClaimedDelivery; done: Promise<unknown> }>();
+  // Background state.
+  const inFlight = new Map<string, { delivery: DispatchedDelivery; done: Promise<unknown> }>();
+  /** Deliveries handed over in process, waiting for a free slot (FIFO). */
+  const queued: Job[] = [];
+  /** Reservations given out and not yet filled or cancelled: they count against `maxQueued`. */
+  let reserved = 0;
   let running = false;
   let loop: Promise<void> | undefined;
   let signalled = false;
   let wakeUp: (() => void) | undefined;
+  /**
+   * Whether the store may hold due deliveries for us: the last claim filled every slot it asked for,
+   * or someone called `wake`. Only then does a freed slot trigger a claim; deliveries handed over in
+   * process need none, so a steady stream of them costs no claim queries beyond the idle poll.
+   */
+  let backlog = true;
 
-  /** Ends the current wait, or skips the next one: new work, a free slot, or stop. */
+  /** Ends the current wait, or skips the next one: new work, or stop. */
   const signal = (): void => {
     signalled = true;
     wakeUp?.();
@@ -216,13 +338,43 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     });
   };
 
+  function startJob(job: Job): void {
+    const done = settle(job).finally(() => {
+      inFlight.delete(job.delivery.id);
+      slotFreed();
+    });
+    inFlight.set(job.delivery.id, { delivery: job.delivery, done });
+  }
+
+  let pumpScheduled = false;
+  /**
+   * Starts queued in-process deliveries in the next turn of the event loop, not now: the caller is
+   * about to acknowledge, and the 204 of every delivery persisted in this turn goes out before any of
+   * their handlers starts.
+   */
+  function schedulePump(): void {
+    if (pumpScheduled) return;
+    pumpScheduled = true;
+    setImmediate(() => {
+      pumpScheduled = false;
+      slotFreed();
+    });
+  }
+
+  /** A slot is free: the next in-process delivery takes it, else the store may have work for it. */
+  function slotFreed(): void {
+    if (!running) return;
+    while (queued.length > 0 && inFlight.size < concurrency()) startJob(queued.shift()!);
+    if (inFlight.size < concurrency() && backlog) signal();
+  }
+
   async function run(): Promise<void> {
     while (running) {
       // Work persisted before this point is seen by this claim, or (when every slot is busy) by the
       // claim that follows the next finished dispatch; only later signals need another look. Clearing
       // the flag even when busy keeps wake() from turning the wait below into a spin.
       signalled = false;
-      const free = concurrency - inFlight.size;
+      const free = concurrency() - inFlight.size;
       if (free > 0) {
         const claimed = await claim(free);
         if (!running) {
@@ -230,16 +382,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           await Promise.all(claimed.map(release));
           break;
         }
-        for (const delivery of claimed) {
-          const done = settle(delivery).finally(() => {
-            inFlight.delete(delivery.id);
-            signal();
-          });
-          inFlight.set(delivery.id, { delivery, done });
-        }
+        backlog = claimed.length === free;
+        for (const delivery of claimed) startJob(claimedJob(delivery));
       }
-      // A finished dispatch signals, so a busy worker claims again as soon as a slot frees up.
-      await wait(pollIntervalMs);
+      await wait(pollIntervalMs());
     }
   }
 
@@ -260,17 +406,52 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (running) return;
       running = true;
       signalled = false;
+      backlog = true;
       abandoned.clear();
       loop = run();
     },
 
-    wake: signal,
+    wake() {
+      backlog = true;
+      signal();
+    },
+
+    reserve() {
+      if (!running || queued.length + reserved >= maxQueued()) return undefined;
+      reserved += 1;
+      let settled = false;
+      const lease = { workerId, leaseMs: leaseMs() };
+      return {
+        lease,
+        fill(delivery, runIt) {
+          if (settled) return;
+          settled = true;
+          reserved -= 1;
+          // The lease at insert counts as the first attempt.
+          const job: Job = { delivery: { ...delivery, attempts: 1 }, run: runIt };
+          if (!running) {
+            // Stopped while the delivery was being persisted: give it to the next worker at once.
+            void release(job.delivery);
+            return;
+          }
+          queued.push(job);
+          schedulePump();
+        },
+        cancel() {
+          if (settled) return;
+          settled = true;
+          reserved -= 1;
+        },
+      };
+    },
 
     async stop({ graceful = true, timeoutMs }: { readonly graceful?: boolean; readonly timeoutMs?: number } = {}) {
       running = false;
       signal();
       await loop;
       loop = undefined;
+      // Not started yet: nothing ran, so give them back without counting the attempt.
+      await Promise.all(queued.splice(0).map((job) => release(job.delivery)));
       if (graceful && inFlight.size > 0) {
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<void>((resolve) => {
@@ -282,6 +463,30 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       await Promise.all([...inFlight.values()].map((entry) => release(entry.delivery)));
     },
   };
+}
+
+/** Throws a RangeError for a numeric option that is not a positive integer. */
+export function validateDispatcherOptions(options: Partial<Omit<DispatcherOptions, 'store' | 'dispatch'>>): void {
+  for (const name of ['leaseMs', 'pollIntervalMs', 'maxAttempts', 'concurrency', 'maxQueued', 'handlerTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined) positiveInteger(name, value);
+  }
+}
+
+/** Runs `run`, rejecting with `HandlerTimeoutError` after `ms` (the run itself goes on). */
+function withTimeout(run: () => Promise<void>, ms: number): Promise<void> {
+  let running: Promise<void>;
+  try {
+    running = run();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; the attempt counts as failed.`)), ms);
+    timer.unref();
+  });
+  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -9,10 +9,13 @@ export interface EventContext {
   readonly deliveryKey: string;
   readonly receivedAt: Date;
   /**
-   * The delivery's headers when the event is built at receipt (e.g. Terra's `terra-reference`); absent
-   * when a store's worker rebuilds the event from the stored body.
+   * The header values the provider's event needs (`ProviderDefinition.deliveryContext`), taken at
+   * receipt and stored with the delivery, so an event built later by a store's worker is the one the
+   * no-store path builds.
    */
-  readonly headers?: IncomingHeaders;
+  readonly context?: Readonly<Record<string, string>>;
+  /** Advisory schema drift found at receipt (issue 9), carried to the event; `undefined` when none. */
+  readonly drift?: unknown;
 }
 
 /**
@@ -34,6 +37,11 @@ export interface ProviderDefinition<Event> {
    * the decoded body.
    */
   deliveryKey(headers: IncomingHeaders, decodedBody: Buffer): string;
+  /**
+   * The few header values the provider's event needs (e.g. Terra's `terra-reference`), or `undefined`
+   * when it needs none. Kept small: it is stored with every delivery.
+   */
+  deliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined;
   /** Builds the typed event of a payload that passed its schema. */
   toEvent(context: EventContext): Event;
 }

@@ -1,5 +1,4 @@
 import type { InvalidDeliveryEvent, UnknownDeliveryEvent } from '../events/delivery-events.js';
-import type { IncomingHeaders } from '../http/webhook-request.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 import type { ValidationIssue } from '../validation/schema-validator.js';
 
@@ -20,7 +19,10 @@ export interface ClassifyInput {
   readonly payload: unknown;
   readonly deliveryKey: string;
   readonly receivedAt: Date;
-  readonly headers?: IncomingHeaders;
+  /** The delivery's context (`ProviderDefinition.deliveryContext`), passed to `toEvent`. */
+  readonly context?: Readonly<Record<string, string>>;
+  /** The delivery's drift, passed to `toEvent`. */
+  readonly drift?: unknown;
 }
 
 const VALID: DeliveryVerdict = Object.freeze({ kind: 'event' });

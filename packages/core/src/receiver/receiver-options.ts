@@ -1,15 +1,12 @@
 import type { BodyLimits } from '../body/limits.js';
-import type { DispatcherOptions } from '../inbox/dispatcher.js';
+import type { InboxWorkerOptions } from '../inbox/store-inbox.js';
 import type { WebhookStore } from '../stores/webhook-store.js';
 
-/** How the worker that dispatches stored deliveries behaves (see `createDispatcher`). */
-export type WorkerOptions = Omit<DispatcherOptions, 'store' | 'dispatch' | 'providers' | 'onError'> & {
-  /**
-   * Start polling when the receiver is created. Default `true`; `false` leaves it to you to call
-   * `receiver.worker.start()`, or `drain()` in tests and scripts.
-   */
-  readonly autoStart?: boolean;
-};
+/**
+ * How the worker that dispatches stored deliveries behaves (see `createDispatcher`). Every receiver
+ * on one store in a process shares one worker; `joinStoreInbox` says how their options are reconciled.
+ */
+export type WorkerOptions = InboxWorkerOptions;
 
 /** Options every provider's receiver takes. */
 export interface CommonReceiverOptions {
@@ -33,13 +30,21 @@ export interface CommonReceiverOptions {
    */
   readonly store?: WebhookStore;
   /**
-   * The worker of this receiver (only with `store`). `false` runs no worker in this process: another
-   * process sharing the store dispatches. Default: a worker with `createDispatcher`'s defaults.
+   * The worker of this receiver (only with `store`). `false` runs no worker for this provider in this
+   * process: another process sharing the store dispatches. Default: a worker with `createDispatcher`'s
+   * defaults. Receivers on the same store share one worker (one poll for all their providers).
    */
   readonly worker?: WorkerOptions | false;
   /**
    * How long completed and dead deliveries, and so their keys for recognising retries, are kept before
    * an hourly purge deletes them. Default 7 days; retries of older deliveries are dispatched again.
+   * Quarantined deliveries are purged after this too.
    */
   readonly retentionMs?: number;
+  /**
+   * How long completed deliveries keep their body; after it only their key is kept (to recognise
+   * retries) until `retentionMs`. Dead and quarantined deliveries keep theirs, since requeue needs
+   * them. Default 24 h (`DEFAULT_BODY_RETENTION_MS`).
+   */
+  readonly bodyRetentionMs?: number;
 }

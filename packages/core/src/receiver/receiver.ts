@@ -11,11 +11,16 @@ export interface Receiver<EventMap> extends EventSubscriptions<EventMap> {
   readonly provider: ProviderName;
   /** Runs the whole pipeline for one delivery. Never rejects: every failure becomes a response. */
   handle(request: WebhookRequest): Promise<WebhookResponse>;
-  /** The worker dispatching stored deliveries, when a store is configured and `worker` is not `false`. */
+  /**
+   * The worker dispatching stored deliveries, when a store is configured and `worker` is not `false`.
+   * Shared by every receiver on the same store in this process.
+   */
   readonly worker: Dispatcher | undefined;
   /**
-   * Stops the worker and the purge timer. Graceful by default: in-flight handlers finish, or their
-   * leases are released after `timeoutMs` so another process picks them up. Does not close the store.
+   * Leaves the store's inbox. When this is the last receiver on the store, stops the shared worker and
+   * the purge: deliveries queued in memory are released at once; graceful by default, running handlers
+   * finish, or their leases are released after `timeoutMs` so another process picks them up. Does not
+   * close the store.
    */
   close(options?: { readonly graceful?: boolean; readonly timeoutMs?: number }): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { EventSubscriptions } from '../events/event-hub.js';
+import { forwardSubscriptions, type EventSubscriptions } from '../events/event-hub.js';
 import type { Receiver } from './receiver.js';
 
 /** A framework middleware that is also the receiver's subscription API: `thryve.on(...)`. */
@@ -8,33 +8,10 @@ export type WithSubscriptions<Middleware, EventMap> = Middleware &
     readonly receiver: Receiver<EventMap>;
   };
 
-/** Gives a middleware function the receiver's `on`, `onAny`, `onUnknown`, `onInvalid` and `onError`. */
+/** Gives a middleware function the receiver's subscription methods (`on`, `off`, `onAny`, ...) and `receiver`. */
 export function withSubscriptions<Middleware extends object, EventMap>(
   middleware: Middleware,
   receiver: Receiver<EventMap>,
 ): WithSubscriptions<Middleware, EventMap> {
-  const subscriptions: EventSubscriptions<EventMap> & { receiver: Receiver<EventMap> } = {
-    receiver,
-    on(type, handler) {
-      receiver.on(type, handler);
-      return this;
-    },
-    onAny(handler) {
-      receiver.onAny(handler);
-      return this;
-    },
-    onUnknown(handler) {
-      receiver.onUnknown(handler);
-      return this;
-    },
-    onInvalid(handler) {
-      receiver.onInvalid(handler);
-      return this;
-    },
-    onError(handler) {
-      receiver.onError(handler);
-      return this;
-    },
-  };
-  return Object.assign(middleware, subscriptions);
+  return Object.assign(middleware, forwardSubscriptions(receiver), { receiver });
 }

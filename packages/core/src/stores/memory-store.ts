@@ -1,13 +1,17 @@
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
+import { IndexedHeap } from './indexed-heap.js';
 import { outranks, prepareRecords } from './record-versioning.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 import {
+  DEFAULT_BODY_RETENTION_MS,
   DEFAULT_RETENTION_MS,
   type ClaimedDelivery,
   type ClaimOptions,
   type DeliveryState,
   type FailOutcome,
   type NewDelivery,
+  type PurgeOptions,
+  type PutResult,
   type StoredDelivery,
   type StoredRecord,
   type UpsertRecordsOptions,
@@ -20,15 +24,22 @@ interface DeliveryRow {
   deliveryKey: string;
   eventType: string;
   state: DeliveryState;
-  body: string;
+  body: string | undefined;
   receivedAtMs: number;
   issuesJson: string | undefined;
+  contextJson: string | undefined;
+  driftJson: string | undefined;
   attempts: number;
   nextAttemptAtMs: number;
   lastError: string | undefined;
   leaseOwner: string | undefined;
   leaseUntilMs: number | undefined;
   finishedAtMs: number | undefined;
+  // Positions in the queues below (-1: not queued). See `place`.
+  dueSlot: number;
+  leaseSlot: number;
+  retainedSlot: number;
+  bodySlot: number;
 }
 
 interface RecordRow {
@@ -43,17 +54,83 @@ interface RecordRow {
   updatedAtMs: number;
 }
 
+const DEFAULT_PURGE_LIMIT = 1000;
+
+const slot = <K extends 'dueSlot' | 'leaseSlot' | 'retainedSlot' | 'bodySlot'>(name: K) => ({
+  get: (row: DeliveryRow) => row[name],
+  set: (row: DeliveryRow, index: number) => {
+    row[name] = index;
+  },
+});
+const byDue = (a: DeliveryRow, b: DeliveryRow) => a.nextAttemptAtMs < b.nextAttemptAtMs || (a.nextAttemptAtMs === b.nextAttemptAtMs && a.id < b.id);
+const byLeaseEnd = (a: DeliveryRow, b: DeliveryRow) => a.leaseUntilMs! < b.leaseUntilMs! || (a.leaseUntilMs === b.leaseUntilMs && a.id < b.id);
+const byReceipt = (a: DeliveryRow, b: DeliveryRow) => a.receivedAtMs < b.receivedAtMs || (a.receivedAtMs === b.receivedAtMs && a.id < b.id);
+
 /**
  * A store that lives in process memory: for tests and for setups that accept losing undispatched
- * deliveries on restart. Nothing is durable. Every operation completes synchronously, so claims are
- * exclusive without locks. Values are copied in and out (JSON text), as a database would.
+ * deliveries on restart. Nothing is durable. Every operation completes synchronously (the promise
+ * resolves on a later microtask), so claims are exclusive without locks. Values are copied in and out
+ * (JSON text), as a database would.
+ *
+ * Costs: deliveries are found by key or id in maps, and every hot operation (put, claim, complete,
+ * fail, renew, release, a purge step) touches only the deliveries it changes, through indexed heaps:
+ * per provider, the pending deliveries nobody holds, by due time; the leased ones by lease end; the
+ * finished ones (completed, dead, quarantined) by receipt for purge, and the completed ones still
+ * holding a body for body retention. So the work per delivery grows at most with the logarithm of what
+ * is retained, never linearly (a claim used to copy and sort every delivery ever received).
  */
 export function createMemoryStore(): WebhookStore {
   const deliveries = new Map<string, DeliveryRow>();
   const byId = new Map<number, DeliveryRow>();
   const records = new Map<string, RecordRow>();
+  const due = new Map<ProviderName, IndexedHeap<DeliveryRow>>();
+  const leases = new IndexedHeap(byLeaseEnd, slot('leaseSlot'));
+  const retained = new IndexedHeap(byReceipt, slot('retainedSlot'));
+  const bodies = new IndexedHeap(byReceipt, slot('bodySlot'));
+  const dead = new Set<DeliveryRow>();
   let nextId = 1;
   let closed = false;
+
+  const dueHeap = (provider: ProviderName): IndexedHeap<DeliveryRow> => {
+    let heap = due.get(provider);
+    if (heap === undefined) {
+      heap = new IndexedHeap(byDue, slot('dueSlot'));
+      due.set(provider, heap);
+    }
+    return heap;
+  };
+
+  /** Puts a row in the queues its state calls for, and takes it out of the others. */
+  const place = (row: DeliveryRow): void => {
+    const pending = row.state === 'pending';
+    const leased = pending && row.leaseUntilMs !== undefined;
+    if (pending && !leased) dueHeap(row.provider).push(row);
+    else due.get(row.provider)?.remove(row);
+    if (leased) leases.push(row);
+    else leases.remove(row);
+    if (pending) retained.remove(row);
+    else retained.push(row);
+    if (row.state === 'completed' && row.body !== undefined) bodies.push(row);
+    else bodies.remove(row);
+    if (row.state === 'dead') dead.add(row);
+    else dead.delete(row);
+  };
+
+  const unplace = (row: DeliveryRow): void => {
+    due.get(row.provider)?.remove(row);
+    leases.remove(row);
+    retained.remove(row);
+    bodies.remove(row);
+    dead.delete(row);
+  };
+
+  /** Leases that ended go back to their provider's due queue; their owner keeps them until someone claims. */
+  const expireLeases = (nowMs: number): void => {
+    for (let row = leases.peek(); row !== undefined && row.leaseUntilMs! <= nowMs; row = leases.peek()) {
+      leases.remove(row);
+      dueHeap(row.provider).push(row);
+    }
+  };
 
   // Keeps the contract's "rejects, never throws synchronously" and "closed means unavailable".
   const run = <T>(operation: () => T): Promise<T> => {
@@ -70,11 +147,21 @@ export function createMemoryStore(): WebhookStore {
     return row !== undefined && row.state === 'pending' && row.leaseOwner === workerId ? row : undefined;
   };
 
+  const finish = (row: DeliveryRow, state: 'completed' | 'dead', nowMs: number): void => {
+    row.state = state;
+    row.finishedAtMs = nowMs;
+    row.leaseOwner = undefined;
+    row.leaseUntilMs = undefined;
+    place(row);
+  };
+
   return {
     putIfAbsent: (delivery: NewDelivery) =>
-      run(() => {
+      run((): PutResult => {
         const identity = deliveryIdentity(delivery.provider, delivery.deliveryKey);
         if (deliveries.has(identity)) return { inserted: false };
+        const receivedAtMs = delivery.receivedAt.getTime();
+        const lease = delivery.state === 'pending' ? delivery.lease : undefined;
         const row: DeliveryRow = {
           id: nextId++,
           provider: delivery.provider,
@@ -82,39 +169,49 @@ export function createMemoryStore(): WebhookStore {
           eventType: delivery.eventType,
           state: delivery.state,
           body: delivery.body,
-          receivedAtMs: delivery.receivedAt.getTime(),
-          issuesJson: delivery.issues === undefined ? undefined : JSON.stringify(delivery.issues),
-          attempts: 0,
-          nextAttemptAtMs: delivery.receivedAt.getTime(),
+          receivedAtMs,
+          issuesJson: toJson(delivery.issues),
+          contextJson: toJson(delivery.context),
+          driftJson: toJson(delivery.drift),
+          // A lease at insert is the first attempt, as a claim would count it.
+          attempts: lease === undefined ? 0 : 1,
+          nextAttemptAtMs: receivedAtMs,
           lastError: undefined,
-          leaseOwner: undefined,
-          leaseUntilMs: undefined,
+          leaseOwner: lease?.workerId,
+          leaseUntilMs: lease === undefined ? undefined : Date.now() + lease.leaseMs,
           finishedAtMs: undefined,
+          dueSlot: -1,
+          leaseSlot: -1,
+          retainedSlot: -1,
+          bodySlot: -1,
         };
         deliveries.set(identity, row);
         byId.set(row.id, row);
-        return { inserted: true };
+        place(row);
+        return { inserted: true, id: String(row.id) };
       }),
 
     claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
       run(() => {
         const nowMs = now.getTime();
-        const due = [...byId.values()]
-          .filter(
-            (row) =>
-              row.state === 'pending' &&
-              (providers === undefined || providers.includes(row.provider)) &&
-              row.nextAttemptAtMs <= nowMs &&
-              (row.leaseUntilMs === undefined || row.leaseUntilMs <= nowMs),
-          )
-          .sort((a, b) => a.nextAttemptAtMs - b.nextAttemptAtMs || a.id - b.id)
-          .slice(0, Math.max(0, limit));
-        for (const row of due) {
-          row.leaseOwner = workerId;
-          row.leaseUntilMs = nowMs + leaseMs;
-          row.attempts += 1;
+        expireLeases(nowMs);
+        const heaps = (providers ?? [...due.keys()]).map((provider) => due.get(provider)).filter((heap) => heap !== undefined);
+        const claimed: ClaimedDelivery[] = [];
+        while (claimed.length < limit) {
+          // Oldest due first across the providers asked for: the earliest head of their queues.
+          let next: DeliveryRow | undefined;
+          for (const heap of heaps) {
+            const head = heap.peek();
+            if (head !== undefined && head.nextAttemptAtMs <= nowMs && (next === undefined || byDue(head, next))) next = head;
+          }
+          if (next === undefined) break;
+          next.leaseOwner = workerId;
+          next.leaseUntilMs = nowMs + leaseMs;
+          next.attempts += 1;
+          place(next);
+          claimed.push(toDelivery(next) as ClaimedDelivery);
         }
-        return due.map((row) => toDelivery(row) as ClaimedDelivery);
+        return claimed;
       }),
 
     complete: (id: string, workerId: string, options?: { readonly now?: Date }) =>
@@ -136,6 +233,7 @@ export function createMemoryStore(): WebhookStore {
           row.nextAttemptAtMs = outcome.retryAt.getTime();
           row.leaseOwner = undefined;
           row.leaseUntilMs = undefined;
+          place(row);
         }
         return true;
       }),
@@ -147,17 +245,27 @@ export function createMemoryStore(): WebhookStore {
         row.leaseOwner = undefined;
         row.leaseUntilMs = undefined;
         row.attempts = Math.max(0, row.attempts - 1);
+        place(row);
         return true;
       }),
 
+    renew: (ids: readonly string[], workerId: string, leaseMs: number, options?: { readonly now?: Date }) =>
+      run(() => {
+        const nowMs = (options?.now ?? new Date()).getTime();
+        const renewed: string[] = [];
+        for (const id of new Set(ids)) {
+          const row = leased(id, workerId);
+          if (row === undefined) continue;
+          row.leaseUntilMs = nowMs + leaseMs;
+          place(row);
+          renewed.push(id);
+        }
+        return renewed;
+      }),
+
     listDead: ({ limit }: { readonly limit: number }) =>
-      run(() =>
-        [...byId.values()]
-          .filter((row) => row.state === 'dead')
-          .sort((a, b) => a.id - b.id)
-          .slice(0, Math.max(0, limit))
-          .map(toDelivery),
-      ),
+      // Not a hot path: only dead deliveries are sorted, and there are few of them.
+      run(() => [...dead].sort((a, b) => a.id - b.id).slice(0, Math.max(0, limit)).map(toDelivery)),
 
     requeue: (ids: readonly string[], options?: { readonly now?: Date }) =>
       run(() => {
@@ -174,24 +282,32 @@ export function createMemoryStore(): WebhookStore {
             leaseUntilMs: undefined,
             finishedAtMs: undefined,
           });
+          place(row);
           requeued += 1;
         }
         return { requeued };
       }),
 
-    purge: (options?: { readonly olderThan?: Date; readonly now?: Date }) =>
+    purge: (options?: PurgeOptions) =>
       run(() => {
-        const cutoffMs =
-          options?.olderThan?.getTime() ?? (options?.now ?? new Date()).getTime() - DEFAULT_RETENTION_MS;
+        const nowMs = (options?.now ?? new Date()).getTime();
+        const cutoffMs = options?.olderThan?.getTime() ?? nowMs - DEFAULT_RETENTION_MS;
+        const bodyCutoffMs = options?.bodiesOlderThan?.getTime() ?? nowMs - DEFAULT_BODY_RETENTION_MS;
+        const limit = Math.max(0, options?.limit ?? DEFAULT_PURGE_LIMIT);
         let purged = 0;
-        for (const [identity, row] of deliveries) {
-          if ((row.state === 'completed' || row.state === 'dead') && row.receivedAtMs < cutoffMs) {
-            deliveries.delete(identity);
-            byId.delete(row.id);
-            purged += 1;
-          }
+        let bodiesDropped = 0;
+        for (let row = retained.peek(); row !== undefined && row.receivedAtMs < cutoffMs && purged < limit; row = retained.peek()) {
+          unplace(row);
+          deliveries.delete(deliveryIdentity(row.provider, row.deliveryKey));
+          byId.delete(row.id);
+          purged += 1;
         }
-        return { purged };
+        for (let row = bodies.peek(); row !== undefined && row.receivedAtMs < bodyCutoffMs && purged + bodiesDropped < limit; row = bodies.peek()) {
+          row.body = undefined;
+          bodies.remove(row);
+          bodiesDropped += 1;
+        }
+        return { purged, bodiesDropped };
       }),
 
     get: (provider: ProviderName, deliveryKey: string) =>
@@ -250,11 +366,12 @@ function deliveryIdentity(provider: ProviderName, deliveryKey: string): string {
   return JSON.stringify([provider, deliveryKey]);
 }
 
-function finish(row: DeliveryRow, state: 'completed' | 'dead', nowMs: number): void {
-  row.state = state;
-  row.finishedAtMs = nowMs;
-  row.leaseOwner = undefined;
-  row.leaseUntilMs = undefined;
+function toJson(value: unknown): string | undefined {
+  return value === undefined ? undefined : JSON.stringify(value);
+}
+
+function fromJson(json: string | undefined): unknown {
+  return json === undefined ? undefined : JSON.parse(json);
 }
 
 function toDelivery(row: DeliveryRow): StoredDelivery {
@@ -266,7 +383,9 @@ function toDelivery(row: DeliveryRow): StoredDelivery {
     state: row.state,
     body: row.body,
     receivedAt: new Date(row.receivedAtMs),
-    issues: row.issuesJson === undefined ? undefined : JSON.parse(row.issuesJson),
+    issues: fromJson(row.issuesJson),
+    context: fromJson(row.contextJson) as Readonly<Record<string, string>> | undefined,
+    drift: fromJson(row.driftJson),
     attempts: row.attempts,
     nextAttemptAt: new Date(row.nextAttemptAtMs),
     lastError: row.lastError,

@@ -11,10 +11,16 @@ import { terraEpochMs } from './timestamps.js';
 import type { TerraEvent, TerraEventMap } from './types.js';
 
 /**
- * The context a receiver may give: `EventContext` plus the request headers, from which the
- * `terra-reference` of chunked large requests is read. Without headers `reference` is `undefined`.
+ * The context a receiver gives: `context.reference` is the `terra-reference` header of chunked large
+ * requests (see `terraDeliveryContext`); without it `reference` is `undefined`.
  */
-export type TerraEventContext = EventContext & { readonly headers?: IncomingHeaders };
+export type TerraEventContext = EventContext;
+
+/** What a Terra event needs from the headers: the `terra-reference` of chunked large requests. */
+export function terraDeliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined {
+  const reference = headerValue(headers, TERRA_REFERENCE_HEADER);
+  return reference === undefined ? undefined : { reference };
+}
 
 /**
  * The typed event for `context.type`. The payload must have passed that type's schema; this is not
@@ -73,7 +79,7 @@ function base<Type extends TerraEventType>(type: Type, context: TerraEventContex
 }
 
 function referenceOf(context: TerraEventContext): string | undefined {
-  return context.headers === undefined ? undefined : headerValue(context.headers, TERRA_REFERENCE_HEADER);
+  return context.context?.reference;
 }
 
 function userEvent<Type extends TerraEventType>(type: Type, context: TerraEventContext, user: TerraUser, records: readonly RecordRef[]) {

@@ -1,7 +1,7 @@
 import type { ProviderDefinition } from '../provider-definition.js';
 import { SchemaValidator } from '../../validation/schema-validator.js';
 import { terraDeliveryKey } from './delivery-key.js';
-import { toTerraEvent } from './events.js';
+import { terraDeliveryContext, toTerraEvent } from './events.js';
 import { terraEventSchemas, terraSharedSchemas } from './generated/schemas.js';
 import type { TerraEvent } from './types.js';
 
@@ -23,5 +23,6 @@ export const terraProvider: ProviderDefinition<TerraEvent> = {
   validator: new SchemaValidator(terraEventSchemas, terraSharedSchemas),
   eventTypeOf: terraEventTypeOf,
   deliveryKey: terraDeliveryKey,
+  deliveryContext: terraDeliveryContext,
   toEvent: toTerraEvent,
 };

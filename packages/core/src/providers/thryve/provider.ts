@@ -28,5 +28,7 @@ export const thryveProvider: ProviderDefinition<ThryveEvent> = {
   validator: new SchemaValidator(thryveSchemas),
   eventTypeOf: thryveEventTypeOf,
   deliveryKey: (_headers, decodedBody) => thryveDeliveryKey(decodedBody),
+  // Nothing in the headers is part of the event.
+  deliveryContext: () => undefined,
   toEvent: toThryveEvent,
 };

@@ -22,5 +22,7 @@ export const vitalProvider: ProviderDefinition<VitalEvent> = {
   validator: new SchemaValidator(vitalEventSchemas, vitalSharedSchemas),
   eventTypeOf: vitalEventTypeOf,
   deliveryKey: vitalDeliveryKey,
+  // Nothing in the headers is part of the event.
+  deliveryContext: () => undefined,
   toEvent: toVitalEvent,
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordRef } from '../../../src/events/webhook-event.js';
+import type { IncomingHeaders } from '../../../src/http/webhook-request.js';
 import type { EventContext } from '../../../src/providers/provider-definition.js';
 import { TERRA_DATA_EVENT_TYPES, TERRA_EVENT_TYPES, type TerraEventType } from '../../../src/providers/terra/event-types.js';
 import type { TerraEventContext } from '../../../src/providers/terra/events.js';
@@ -14,11 +15,12 @@ const USER_ID = TERRA_SAMPLE_USER.user_id;
 function eventOf<Type extends TerraEventType>(
   type: Type,
   payload: unknown = terraSamples[type](),
-  headers?: TerraEventContext['headers'],
+  headers?: IncomingHeaders,
 ): TerraEventMap[Type] {
   expect(terraProvider.eventTypeOf(payload)).toBe(type);
   expect(terraProvider.validator.validate(type, payload)).toEqual({ valid: true });
-  const context: TerraEventContext = { type, payload, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, headers };
+  // As the receiver does: the header values the event needs, through the provider's deliveryContext.
+  const context: TerraEventContext = { type, payload, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, context: headers && terraProvider.deliveryContext(headers) };
   const event = terraProvider.toEvent(context);
   expect(event).toMatchObject({ provider: 'terra', type, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, payload });
   return event as TerraEventMap[Type];

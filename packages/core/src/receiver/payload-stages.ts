@@ -1,0 +1,58 @@
+import { WebhookError } from '../errors/webhook-error.js';
+import type { EventContext, ProviderDefinition } from '../providers/provider-definition.js';
+import { checkDelivery, quarantined, type ClassifiedDelivery } from './classify-delivery.js';
+import { parseJson } from './parse-json.js';
+import type { ReceiverPipeline } from './pipeline.js';
+
+// The stages that take the decoded text to a classified delivery, in the order `receiveDelivery`
+// runs them.
+
+/** A delivery after parsing: everything `toEvent` needs to build its event, whenever it is built. */
+export type ReceivedDelivery = EventContext;
+
+/** What a delivery that is not a valid event is handed to `onUnknown` / `onInvalid` as. */
+export type QuarantinedDelivery = Exclude<ClassifiedDelivery<never>, { readonly kind: 'event' }>;
+
+/** A received delivery and what it turned out to be. The typed event is not built here. */
+export interface Classified {
+  readonly received: ReceivedDelivery;
+  /** `undefined` for a valid event of a known type; otherwise the unknown or invalid delivery. */
+  readonly quarantine: QuarantinedDelivery | undefined;
+}
+
+/** JSON, and the provider's envelope: its event type. */
+export function parse(provider: ProviderDefinition<unknown>, text: string): { readonly type: string; readonly payload: unknown } {
+  const payload = parseJson(text);
+  const type = provider.eventTypeOf(payload);
+  if (type === undefined) {
+    throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
+  }
+  return { type, payload };
+}
+
+/**
+ * Validates the payload against its event type's schema. A strict receiver refuses unknown and
+ * invalid deliveries (422); otherwise they are classified for quarantine.
+ */
+export function classify(pipeline: ReceiverPipeline<unknown>, received: ReceivedDelivery): Classified {
+  const { provider } = pipeline;
+  const verdict = checkDelivery(provider, received.type, received.payload);
+  if (verdict.kind === 'event') return { received, quarantine: undefined };
+  const quarantine = quarantined(provider, received, verdict);
+  if (pipeline.strict) refuse(quarantine);
+  return { received, quarantine };
+}
+
+function refuse(delivery: QuarantinedDelivery): never {
+  if (delivery.kind === 'unknown') {
+    throw new WebhookError('unknown_event_type', `Event type ${quoteShort(delivery.type)} is not one this provider is known to send.`);
+  }
+  const first = delivery.event.issues[0];
+  const where = first === undefined ? '' : ` First problem: ${first.path} ${first.message}.`;
+  throw new WebhookError('invalid_payload', `The ${delivery.type} payload does not match its schema.${where}`);
+}
+
+/** Event types come from the payload: quote them, and cut them short so an error body never carries much of it. */
+function quoteShort(value: string): string {
+  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+}
