@@ -115,6 +115,12 @@ export class PostgresGroupCommit {
       return;
     }
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: an error between two statements (the server
+    // shutting down) would otherwise be an uncaught 'error' event that kills the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       let outcomes: Outcome[];
       try {
@@ -133,6 +139,7 @@ export class PostgresGroupCommit {
       if (!(await rolledBack(client))) broken = error instanceof Error ? error : new Error(String(error));
       rejectAll(batch, error instanceof WriteFailed ? error.cause : error);
     } finally {
+      client.off('error', onError);
       // A connection in an unknown state is destroyed, not reused.
       client.release(broken);
     }
