@@ -17,20 +17,28 @@ export interface SqliteCheckpointer {
   stop(): Promise<void>;
 }
 
+// The connection is opened for each round and closed right after: a process that exits without
+// closing the store must not tear down a worker holding an open native database handle.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { DatabaseSync } = require(workerData.driver);
-const db = new DatabaseSync(workerData.filename);
-db.exec('PRAGMA busy_timeout = 1000');
-db.exec('PRAGMA synchronous = FULL');
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-const timer = setInterval(() => {
-  try { checkpoint.get(); } catch { /* busy or I/O: the next round retries */ }
-}, workerData.intervalMs);
+function round() {
+  let db;
+  try {
+    db = new DatabaseSync(workerData.filename);
+    db.exec('PRAGMA busy_timeout = 1000');
+    db.exec('PRAGMA synchronous = FULL');
+    db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+  } catch {
+    // Busy or I/O: the next round retries.
+  } finally {
+    try { if (db !== undefined) db.close(); } catch {}
+  }
+}
+const timer = setInterval(round, workerData.intervalMs);
 parentPort.once('message', () => {
   clearInterval(timer);
-  try { checkpoint.get(); } catch {}
-  db.close();
+  round();
   parentPort.close();
 });
 `;
@@ -63,6 +71,8 @@ export function startSqliteCheckpointer(
   return {
     stop: async () => {
       stopping = true;
+      // Keep the process alive until the worker has finished its last round.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
