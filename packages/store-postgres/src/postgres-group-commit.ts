@@ -14,9 +14,21 @@ export interface PostgresGroupCommitOptions {
 /** One write: its statements, run on the batch's connection inside the batch's transaction. */
 export type PostgresWork<T> = (client: pg.PoolClient) => Promise<T>;
 
+/**
+ * How writes of one kind run as ONE statement when several share a batch (one round trip instead of
+ * one each): `runMany` gets every write's `input`, in batch order, and returns their results in the
+ * same order. `kind` names the group; all writes of a kind must pass the same `runMany`.
+ */
+export interface PostgresMerge<I, T> {
+  readonly kind: string;
+  readonly input: I;
+  readonly runMany: (client: pg.PoolClient, inputs: I[]) => Promise<T[]>;
+}
+
 interface PendingWrite {
   readonly operation: string;
   readonly work: PostgresWork<unknown>;
+  readonly merge: PostgresMerge<unknown, unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -50,9 +62,19 @@ export class PostgresGroupCommit {
     private readonly options: PostgresGroupCommitOptions,
   ) {}
 
-  write<T>(operation: string, work: PostgresWork<T>): Promise<T> {
+  /**
+   * Queues a write. `work` runs it alone; `merge`, when given, lets it share one statement with the
+   * other writes of its kind in the batch (`work` is still used when a batch is rerun write by write).
+   */
+  write<T, I = never>(operation: string, work: PostgresWork<T>, merge?: PostgresMerge<I, T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ operation, work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({
+        operation,
+        work,
+        merge: merge as PostgresMerge<unknown, unknown> | undefined,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
       this.schedule();
     });
   }
@@ -93,6 +115,12 @@ export class PostgresGroupCommit {
       return;
     }
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: an error between two statements (the server
+    // shutting down) would otherwise be an uncaught 'error' event that kills the process.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       let outcomes: Outcome[];
       try {
@@ -111,23 +139,29 @@ export class PostgresGroupCommit {
       if (!(await rolledBack(client))) broken = error instanceof Error ? error : new Error(String(error));
       rejectAll(batch, error instanceof WriteFailed ? error.cause : error);
     } finally {
+      client.off('error', onError);
       // A connection in an unknown state is destroyed, not reused.
       client.release(broken);
     }
   }
 
-  /** One transaction over the batch; `isolated` wraps each write in a savepoint. */
+  /**
+   * One transaction over the batch. The fast path runs each kind of mergeable write as one statement
+   * and the rest one by one; `isolated` runs every write alone inside its own savepoint.
+   */
   private async attempt(client: pg.PoolClient, batch: PendingWrite[], isolated: boolean): Promise<Outcome[]> {
     await client.query('BEGIN');
-    const outcomes: Outcome[] = [];
+    const outcomes: Array<Outcome | undefined> = batch.map(() => undefined);
+    if (!isolated) await this.runMerged(client, batch, outcomes);
     for (const [index, write] of batch.entries()) {
+      if (outcomes[index] !== undefined) continue;
       if (isolated) await client.query('SAVEPOINT wearhook_write');
       try {
-        outcomes.push({ ok: true, value: await write.work(client) });
+        outcomes[index] = { ok: true, value: await write.work(client) };
       } catch (error) {
         if (!isolated || !isStatementError(error)) throw new WriteFailed(index, error);
         await client.query('ROLLBACK TO SAVEPOINT wearhook_write');
-        outcomes.push({ ok: false, error });
+        outcomes[index] = { ok: false, error };
         continue;
       }
       if (isolated) await client.query('RELEASE SAVEPOINT wearhook_write');
@@ -136,7 +170,31 @@ export class PostgresGroupCommit {
     const result = await client.query('COMMIT');
     // COMMIT of a transaction the server has aborted answers ROLLBACK, not an error.
     if (result.command !== 'COMMIT') throw new Error(`COMMIT answered ${result.command}.`);
-    return outcomes;
+    return outcomes as Outcome[];
+  }
+
+  private async runMerged(client: pg.PoolClient, batch: PendingWrite[], outcomes: Array<Outcome | undefined>): Promise<void> {
+    const kinds = new Map<string, number[]>();
+    for (const [index, write] of batch.entries()) {
+      if (write.merge === undefined) continue;
+      const indexes = kinds.get(write.merge.kind) ?? [];
+      indexes.push(index);
+      kinds.set(write.merge.kind, indexes);
+    }
+    for (const indexes of kinds.values()) {
+      if (indexes.length < 2) continue;
+      const merge = batch[indexes[0]!]!.merge!;
+      let values: unknown[];
+      try {
+        values = await merge.runMany(
+          client,
+          indexes.map((index) => batch[index]!.merge!.input),
+        );
+      } catch (error) {
+        throw new WriteFailed(indexes[0]!, error);
+      }
+      for (const [position, index] of indexes.entries()) outcomes[index] = { ok: true, value: values[position] };
+    }
   }
 }
 

@@ -21,7 +21,7 @@ import {
 } from '@wearhook/core/stores';
 import pg from 'pg';
 import { migrate } from './migrations.js';
-import { PostgresGroupCommit, unavailable, type PostgresWork } from './postgres-group-commit.js';
+import { PostgresGroupCommit, unavailable, type PostgresMerge, type PostgresWork } from './postgres-group-commit.js';
 import { sqlNames } from './sql-names.js';
 
 type ProviderName = NewDelivery['provider'];
@@ -101,8 +101,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
   });
   const closedError = () => new StoreUnavailableError('The webhook store is closed.');
   /** Queues a write for the next group commit; settles once the transaction holding it committed. */
-  const write = <T>(operation: string, work: PostgresWork<T>): Promise<T> =>
-    closed ? Promise.reject(closedError()) : commits.write(operation, work);
+  const write = <T, I = never>(operation: string, work: PostgresWork<T>, merge?: PostgresMerge<I, T>): Promise<T> =>
+    closed ? Promise.reject(closedError()) : commits.write(operation, work, merge);
   /** Runs outside group commit: reads, and claims and purges, which are whole transactions of their own. */
   const guard = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
     if (closed) throw closedError();
@@ -114,6 +114,51 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     }
   };
   const query = (text: string, values: unknown[]) => pool.query(text, values);
+
+  /**
+   * Inserts many deliveries in one statement. Rows go in key order, so concurrent batches take the
+   * unique index's locks in the same order and cannot deadlock; of two writes of one key in a batch,
+   * the first is inserted and the second is its duplicate.
+   */
+  const insertDeliveries = async (client: pg.PoolClient, rows: PutRow[]): Promise<PutResult[]> => {
+    const column = (i: number) => rows.map((row) => row[i]);
+    const { rows: inserted } = await client.query<{ id: string; provider: string; delivery_key: string }>(
+      `INSERT INTO ${D} (provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
+         next_attempt_at, lease_owner, lease_until, attempts)
+       SELECT t.provider, t.delivery_key, t.event_type, t.state, t.body, t.issues, t.context, t.drift, t.received_at,
+         t.received_at, t.lease_owner, t.lease_until, t.attempts
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+         $9::timestamptz[], $10::text[], $11::timestamptz[], $12::int[])
+         WITH ORDINALITY AS t(provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
+           lease_owner, lease_until, attempts, ord)
+       ORDER BY t.provider, t.delivery_key COLLATE "C", t.ord
+       ON CONFLICT (provider, delivery_key) DO NOTHING
+       RETURNING id, provider, delivery_key`,
+      Array.from({ length: 12 }, (_, i) => column(i)),
+    );
+    const ids = new Map(inserted.map((row) => [JSON.stringify([row.provider, row.delivery_key]), String(row.id)]));
+    return rows.map((row) => {
+      const identity = JSON.stringify([row[0], row[1]]);
+      const id = ids.get(identity);
+      if (id === undefined) return { inserted: false };
+      ids.delete(identity); // a second write of the same key in this batch is a duplicate
+      return { inserted: true, id };
+    });
+  };
+
+  /** Completes many leased deliveries in one statement; each result says whether that worker held it. */
+  const completeDeliveries = async (client: pg.PoolClient, inputs: CompleteInput[]): Promise<boolean[]> => {
+    const { rows } = await client.query<{ id: string; worker: string }>(
+      `UPDATE ${D} AS d
+       SET state = 'completed', finished_at = t.now, lease_owner = NULL, lease_until = NULL
+       FROM (SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, worker, now) ORDER BY u.id) AS t
+       WHERE d.id = t.id AND d.state = 'pending' AND d.lease_owner = t.worker
+       RETURNING d.id, t.worker`,
+      [inputs.map((i) => i[0]), inputs.map((i) => i[1]), inputs.map((i) => i[2])],
+    );
+    const done = new Set(rows.map((row) => JSON.stringify([String(row.id), row.worker])));
+    return inputs.map(([id, worker]) => done.delete(JSON.stringify([id, worker])));
+  };
   const changed = (result: pg.QueryResult): boolean => (result.rowCount ?? 0) > 0;
   const leasedBy = `id = $1 AND state = 'pending' AND lease_owner = $2`;
 
@@ -123,7 +168,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     putIfAbsent: (delivery: NewDelivery) => {
       const unstorable = unstorableLabel(delivery, { forbidNul: true });
       if (unstorable !== undefined) return Promise.reject(unstorable);
-      const values = [
+      const row: PutRow = [
         delivery.provider,
         delivery.deliveryKey,
         delivery.eventType,
@@ -137,17 +182,11 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
         delivery.lease === undefined ? null : new Date(Date.now() + delivery.lease.leaseMs),
         delivery.lease === undefined ? 0 : 1,
       ];
-      return write('persist the delivery', async (client): Promise<PutResult> => {
-        const { rows } = await client.query<{ id: string }>(
-          `INSERT INTO ${D} (provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
-             next_attempt_at, lease_owner, lease_until, attempts)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)
-           ON CONFLICT (provider, delivery_key) DO NOTHING
-           RETURNING id`,
-          values,
-        );
-        return rows[0] === undefined ? { inserted: false } : { inserted: true, id: String(rows[0].id) };
-      });
+      return write(
+        'persist the delivery',
+        async (client) => (await insertDeliveries(client, [row]))[0]!,
+        { kind: 'put', input: row, runMany: insertDeliveries },
+      );
     },
 
     claim: ({ workerId, leaseMs, limit, now = new Date(), providers }: ClaimOptions) =>
@@ -174,15 +213,11 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
 
     complete: (id: string, workerId: string, options?: { readonly now?: Date }) => {
       if (!isRowId(id)) return write('complete the delivery', async () => false);
-      const values = [id, workerId, options?.now ?? new Date()];
-      return write('complete the delivery', async (client) =>
-        changed(
-          await client.query(
-            `UPDATE ${D} SET state = 'completed', finished_at = $3, lease_owner = NULL, lease_until = NULL
-             WHERE ${leasedBy}`,
-            values,
-          ),
-        ),
+      const input: CompleteInput = [id, workerId, options?.now ?? new Date()];
+      return write(
+        'complete the delivery',
+        async (client) => (await completeDeliveries(client, [input]))[0]!,
+        { kind: 'complete', input, runMany: completeDeliveries },
       );
     },
 
@@ -355,6 +390,10 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     },
   };
 }
+
+/** putIfAbsent's columns, in the order of the insert statement. */
+type PutRow = [string, string, string, string, string, string | null, string | null, string | null, Date, string | null, Date | null, number];
+type CompleteInput = [id: string, workerId: string, now: Date];
 
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);

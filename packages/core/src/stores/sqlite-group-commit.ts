@@ -8,6 +8,12 @@ export interface SqliteGroupCommitOptions {
   /** How long a write may wait for another connection's write lock before it is rejected. */
   readonly lockWaitMs: number;
   readonly fault?: CommitFault | undefined;
+  /**
+   * Makes committed transactions durable without blocking the event loop (an fsync of the WAL on
+   * libuv's thread pool), for a connection with `synchronous = NORMAL`. Without it, COMMIT itself must
+   * be durable (`synchronous = FULL`).
+   */
+  readonly sync?: ((done: (error: Error | null) => void) => void) | undefined;
 }
 
 interface PendingWrite {
@@ -28,8 +34,8 @@ const MAX_RETRY_MS = 16;
  * Group commit on one SQLite connection whose busy_timeout is 0. Writes queued during one event-loop
  * turn run in one `BEGIN IMMEDIATE` transaction on the next turn (`setImmediate`: after every I/O
  * callback of the turn, so all requests parsed in it are grouped; no timer adds latency), each inside
- * its own SAVEPOINT so a write the database refuses rejects alone. One COMMIT, one fsync, then every
- * promise of the batch settles. When another connection holds the write lock, BEGIN fails at once and
+ * its own SAVEPOINT so a write the database refuses rejects alone. One COMMIT, one fsync (off the
+ * event loop when `sync` is given), then every promise of the batch settles. When another connection holds the write lock, BEGIN fails at once and
  * the batch is retried on a short timer backoff, never blocking the event loop; a write still waiting
  * at its deadline is rejected with `StoreUnavailableError` (the receiver answers 503).
  */
@@ -38,6 +44,10 @@ export class SqliteGroupCommit {
   private scheduled: NodeJS.Immediate | NodeJS.Timeout | undefined;
   private retryMs = FIRST_RETRY_MS;
   private drained: Array<() => void> = [];
+  /** Committed batches waiting for the next fsync, and whether one is running. */
+  private unsynced: Array<() => void> = [];
+  private failUnsynced: Array<(error: Error) => void> = [];
+  private syncing = false;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -60,8 +70,16 @@ export class SqliteGroupCommit {
 
   /** Resolves once every queued write has been committed or rejected (graceful shutdown). */
   drain(): Promise<void> {
-    if (this.queue.length === 0 && this.scheduled === undefined) return Promise.resolve();
+    if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private idle(): boolean {
+    return this.queue.length === 0 && this.scheduled === undefined && !this.syncing && this.unsynced.length === 0;
+  }
+
+  private settleDrained(): void {
+    if (this.idle()) for (const resolve of this.drained.splice(0)) resolve();
   }
 
   private flush(): void {
@@ -70,11 +88,8 @@ export class SqliteGroupCommit {
     if (batch.length > 0) {
       if (this.begin(batch)) this.commit(batch, this.runAll(batch));
     }
-    if (this.queue.length > 0) {
-      this.scheduled ??= setImmediate(() => this.flush());
-    } else if (this.scheduled === undefined) {
-      for (const resolve of this.drained.splice(0)) resolve();
-    }
+    if (this.queue.length > 0) this.scheduled ??= setImmediate(() => this.flush());
+    this.settleDrained();
   }
 
   /** Takes the write lock, or puts the batch back and schedules a retry. False when not begun. */
@@ -148,11 +163,38 @@ export class SqliteGroupCommit {
       rejectAll(batch, error, 'commit');
       return;
     }
-    for (const [index, write] of batch.entries()) {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(unavailable(write.operation, outcome.error));
+    const settle = () => {
+      for (const [index, write] of batch.entries()) {
+        const outcome = outcomes[index]!;
+        if (outcome.ok) write.resolve(outcome.value);
+        else write.reject(unavailable(write.operation, outcome.error));
+      }
+    };
+    if (this.options.sync === undefined) {
+      settle();
+      return;
     }
+    this.unsynced.push(settle);
+    this.failUnsynced.push((error) => rejectAll(batch, error, 'make the commit durable (fsync)'));
+    this.syncNext();
+  }
+
+  /**
+   * One fsync at a time; batches committed while it runs wait for the next one, which starts after
+   * their COMMIT and so covers their WAL frames.
+   */
+  private syncNext(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    this.syncing = true;
+    const settle = this.unsynced.splice(0);
+    const fail = this.failUnsynced.splice(0);
+    this.options.sync!((error) => {
+      this.syncing = false;
+      if (error === null) for (const each of settle) each();
+      else for (const each of fail) each(error);
+      this.syncNext();
+      this.settleDrained();
+    });
   }
 
   private rollbackQuietly(): void {

@@ -12,11 +12,15 @@ import { tempDir } from './sqlite-test-support.js';
 import { INSERTED, newDelivery } from './webhook-store-contract.js';
 
 /** Runs a TypeScript fixture in a fresh Node process (the same Node that runs the tests). */
-function runFixture(name: string, args: string[], options: { uid?: number; gid?: number; node?: string } = {}) {
+function runFixture(
+  name: string,
+  args: string[],
+  options: { uid?: number; gid?: number; node?: string; env?: NodeJS.ProcessEnv } = {},
+) {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-  const { node = process.execPath, ...ids } = options;
-  return spawnSync(node, ['--import', tsx, script, ...args], { encoding: 'utf8', ...ids });
+  const { node = process.execPath, ...rest } = options;
+  return spawnSync(node, ['--import', tsx, script, ...args], { encoding: 'utf8', ...rest });
 }
 
 /**
@@ -69,6 +73,31 @@ describe('SQLite store on disk', () => {
         await store.close();
       }
     })();
+  });
+
+  it('loses a whole group commit when the process dies before its COMMIT, and nothing committed before it', async () => {
+    const child = runFixture('put-batch-then-die.ts', [filename, 'crash'], {
+      env: { ...process.env, NODE_ENV: 'test', WEARHOOK_TEST_FAULT: 'kill-before-commit' },
+    });
+    expect(child.signal, child.stdout + child.stderr).toBe('SIGKILL');
+    expect(child.stdout).toContain('committed crash-alone');
+    const store = await createSqliteStore({ filename });
+    try {
+      expect((await store.get('vital', 'crash-alone'))?.state).toBe('pending');
+      // None of the batch was acknowledged, and none of it is half there.
+      for (let i = 0; i < 5; i++) expect(await store.get('vital', `crash-batch-${i}`)).toBeUndefined();
+      expect(await store.putIfAbsent({ ...newDelivery(), deliveryKey: 'crash-batch-0' })).toEqual(INSERTED);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('ignores the fault hook outside NODE_ENV=test', () => {
+    const child = runFixture('put-batch-then-die.ts', [filename, 'prod'], {
+      env: { ...process.env, NODE_ENV: 'production', WEARHOOK_TEST_FAULT: 'kill-before-commit' },
+    });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout).toContain('the batch was committed');
   });
 
   it('migrates once: reopening keeps data and schema', async () => {

@@ -1,0 +1,80 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { SqliteDriverName } from './sqlite-driver.js';
+
+/**
+ * Checkpoints a WAL database from a second connection on a worker thread, so the store's own
+ * connection can run with `wal_autocheckpoint = 0`: a checkpoint copies the WAL into the database file
+ * and fsyncs it, which on a busy disk takes tens to hundreds of milliseconds, and would otherwise run
+ * inside a COMMIT on the event loop. PASSIVE never blocks writers or readers; what it cannot copy now
+ * it copies on a later round.
+ *
+ * The worker is inline code (no file), so a bundler has nothing to resolve and nothing to keep
+ * external; it loads the same driver by absolute path (or `node:sqlite`).
+ */
+export interface SqliteCheckpointer {
+  /** Stops the worker after its current round. */
+  stop(): Promise<void>;
+}
+
+// The connection is opened for each round and closed right after: a process that exits without
+// closing the store must not tear down a worker holding an open native database handle.
+const WORKER_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { DatabaseSync } = require(workerData.driver);
+function round() {
+  let db;
+  try {
+    db = new DatabaseSync(workerData.filename);
+    db.exec('PRAGMA busy_timeout = 1000');
+    db.exec('PRAGMA synchronous = FULL');
+    db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+  } catch {
+    // Busy or I/O: the next round retries.
+  } finally {
+    try { if (db !== undefined) db.close(); } catch {}
+  }
+}
+const timer = setInterval(round, workerData.intervalMs);
+parentPort.once('message', () => {
+  clearInterval(timer);
+  round();
+  parentPort.close();
+});
+`;
+
+/** Starts the checkpoint worker; undefined when the driver cannot be located for a worker. */
+export function startSqliteCheckpointer(
+  filename: string,
+  driver: SqliteDriverName,
+  intervalMs: number,
+  onFailure: () => void,
+): SqliteCheckpointer | undefined {
+  let specifier: string;
+  try {
+    specifier = driver === 'node:sqlite' ? 'node:sqlite' : createRequire(import.meta.url).resolve(driver);
+  } catch {
+    return undefined;
+  }
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: specifier, filename, intervalMs } });
+  // Checkpointing never keeps a process alive.
+  worker.unref();
+  let stopping = false;
+  // A worker that fails hands checkpointing back to the store's connection (`onFailure`).
+  worker.on('error', () => {});
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', () => {
+      if (!stopping) onFailure();
+      resolve();
+    }),
+  );
+  return {
+    stop: async () => {
+      stopping = true;
+      // Keep the process alive until the worker has finished its last round.
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
+    },
+  };
+}
