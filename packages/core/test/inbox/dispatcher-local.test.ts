@@ -97,4 +97,37 @@ describe('dispatcher: in-process deliveries', () => {
     expect(await dispatcher.runOnce()).toMatchObject({ claimed: 1, retried: 1 });
     expect(errors[0]).toBeInstanceOf(HandlerTimeoutError);
   });
+
+  it('does not run a queued delivery whose lease ran out and was claimed elsewhere; renews one still its own', async () => {
+    const store = createMemoryStore();
+    const errors: Array<{ phase: string }> = [];
+    const dispatcher = createDispatcher({
+      store,
+      dispatch: async () => {},
+      leaseMs: 40,
+      concurrency: 1,
+      pollIntervalMs: HOUR,
+      onError: (_, context) => errors.push(context),
+    });
+    dispatcher.start();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    await handOver(store, dispatcher, 'busy', async () => {
+      ran.push('busy');
+      await gate;
+    });
+    await handOver(store, dispatcher, 'taken', async () => void ran.push('taken'));
+    await handOver(store, dispatcher, 'kept', async () => void ran.push('kept'));
+    await until(() => ran.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // both queued leases have run out
+    const [claimed] = await store.claim({ workerId: 'other', leaseMs: 60_000, limit: 1, providers: ['thryve'] });
+    expect(claimed?.deliveryKey).toBe('taken');
+    release();
+    await until(async () => (await store.get('thryve', 'kept'))?.state === 'completed');
+    expect(ran).toEqual(['busy', 'kept']);
+    expect(errors.some((context) => context.phase === 'renew')).toBe(true);
+    expect((await store.get('thryve', 'taken'))?.leaseOwner).toBe('other');
+    await dispatcher.stop();
+  });
 });
