@@ -119,6 +119,11 @@ type Settled = 'completed' | 'retried' | 'dead' | 'lost';
 interface Job {
   readonly delivery: DispatchedDelivery;
   readonly run: () => Promise<void>;
+  /**
+   * When this worker's lease ends at the latest, by its own clock (a lower bound: for a delivery
+   * leased at insert, the time of the reservation plus `leaseMs`).
+   */
+  leaseUntilMs: number;
 }
 
 export const DISPATCHER_DEFAULTS = {
@@ -182,7 +187,16 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       const message = `Gave up: the lease of attempt ${delivery.attempts - 1} expired before it finished.`;
       return recordFailure(delivery, { dead: true }, message);
     }
-    const renewal = keepLeased(delivery);
+    // A delivery handed over in process may have waited in the queue for much of its lease: make sure
+    // it is still ours before its handlers run, or another worker may be running them already.
+    if (job.leaseUntilMs - now().getTime() < leaseMs() / 2 && !(await renewLease(job))) {
+      report(new Error(`Lease of delivery ${delivery.id} ran out while it waited in the queue; another worker has it.`), {
+        phase: 'renew',
+        delivery,
+      });
+      return 'lost';
+    }
+    const renewal = keepLeased(job);
     try {
       await withTimeout(job.run, handlerTimeoutMs());
     } catch (error) {
@@ -205,32 +219,48 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   /**
-   * Renews the delivery's lease each time half of it has passed, until stopped. A renewal the store
-   * refuses means another worker has the delivery; this one stops renewing and its outcome is refused.
+   * Extends the job's lease. `false` when another worker has it (or it was released); a store that
+   * cannot renew, or is briefly unreachable, leaves the lease as it is (`true`: still ours as far as
+   * this worker knows).
    */
-  function keepLeased(delivery: DispatchedDelivery): { stop(): void } {
+  async function renewLease(job: Job): Promise<boolean> {
     const { renew } = store;
-    if (renew === undefined) return { stop() {} };
+    if (renew === undefined) return true;
+    const askedAt = now().getTime();
+    try {
+      const renewed = await renew.call(store, [job.delivery.id], workerId, leaseMs(), { now: new Date(askedAt) });
+      if (!renewed.includes(job.delivery.id)) return false;
+      job.leaseUntilMs = askedAt + leaseMs();
+      return true;
+    } catch (error) {
+      report(error, { phase: 'renew', delivery: job.delivery });
+      return true;
+    }
+  }
+
+  /**
+   * While the job runs, renews its lease whenever only half of it is left, until stopped. A renewal
+   * the store refuses means another worker has the delivery: this one stops renewing, and the
+   * outcome it records later is refused.
+   */
+  function keepLeased(job: Job): { stop(): void } {
+    if (store.renew === undefined) return { stop() {} };
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
     const schedule = (): void => {
-      const ms = leaseMs();
+      const delay = job.leaseUntilMs - leaseMs() / 2 - now().getTime();
       timer = setTimeout(() => {
         timer = undefined;
-        if (stopped || abandoned.has(delivery.id)) return;
-        renew.call(store, [delivery.id], workerId, leaseMs(), { now: now() }).then(
-          (renewed) => {
-            if (stopped) return;
-            if (renewed.includes(delivery.id)) schedule();
-            else report(new Error(`Lease of delivery ${delivery.id} was lost while its handlers ran; it may be dispatched again.`), { phase: 'renew', delivery });
-          },
-          (error: unknown) => {
-            // The store is briefly unreachable: try again at the next half lease, while the lease lasts.
-            report(error, { phase: 'renew', delivery });
-            if (!stopped) schedule();
-          },
-        );
-      }, Math.max(1, Math.floor(ms / 2)));
+        if (stopped || abandoned.has(job.delivery.id)) return;
+        void renewLease(job).then((held) => {
+          if (stopped) return;
+          if (held) schedule();
+          else {
+            const lost = new Error(`Lease of delivery ${job.delivery.id} was lost while its handlers ran; it may be dispatched again.`);
+            report(lost, { phase: 'renew', delivery: job.delivery });
+          }
+        });
+      }, Math.max(1, Math.floor(delay)));
       // A running dispatch keeps the process busy anyway; the renewal alone must not.
       timer.unref();
     };
@@ -291,7 +321,11 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  const claimedJob = (delivery: ClaimedDelivery): Job => ({ delivery, run: () => dispatch(delivery) });
+  const claimedJob = (delivery: ClaimedDelivery): Job => ({
+    delivery,
+    run: () => dispatch(delivery),
+    leaseUntilMs: delivery.leaseUntil.getTime(),
+  });
 
   async function runOnce(): Promise<DispatchSummary> {
     const claimed = await claim(concurrency());
@@ -421,6 +455,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       reserved += 1;
       let settled = false;
       const lease = { workerId, leaseMs: leaseMs() };
+      // The store starts the lease when it inserts, after this: so the lease lasts at least until then.
+      const leaseUntilMs = now().getTime() + lease.leaseMs;
       return {
         lease,
         fill(delivery, runIt) {
@@ -428,7 +464,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           settled = true;
           reserved -= 1;
           // The lease at insert counts as the first attempt.
-          const job: Job = { delivery: { ...delivery, attempts: 1 }, run: runIt };
+          const job: Job = { delivery: { ...delivery, attempts: 1 }, run: runIt, leaseUntilMs };
           if (!running) {
             // Stopped while the delivery was being persisted: give it to the next worker at once.
             void release(job.delivery);
