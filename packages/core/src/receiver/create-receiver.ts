@@ -73,7 +73,8 @@ export function createReceiver<
   const emptyBody = Buffer.alloc(0);
   const { store } = options;
   const worker = store === undefined || options.worker === false ? undefined : createStoreWorker(provider, store, hub, options.worker ?? {});
-  if (options.worker !== false && options.worker?.autoStart !== false) worker?.start();
+  // [adapters: waitUntil] A serverless platform freezes a background poller between requests.
+  if (options.worker !== false && options.worker?.autoStart !== false && options.waitUntil === undefined) worker?.start();
   const purgeTimer = store === undefined ? undefined : schedulePurge(store, options.retentionMs ?? DEFAULT_RETENTION_MS, (error) =>
     hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
   );
@@ -169,6 +170,12 @@ export function createReceiver<
         : new StoreUnavailableError('The store failed to persist the delivery; the provider will retry.', { cause: error });
     }
     if (!inserted) return ACCEPTED;
+    // [adapters: waitUntil] The platform must be told about the post-ack work, or it may be frozen.
+    if (options.waitUntil !== undefined) {
+      const work = quarantine === undefined ? worker?.drain() : runHandlers(hub, provider.name, quarantine);
+      options.waitUntil(Promise.resolve(work).catch((error: unknown) => hub.reportError({ provider: provider.name, phase: 'dispatch', error })));
+      return ACCEPTED;
+    }
     if (quarantine === undefined) worker?.wake();
     // Quarantined deliveries are kept, not dispatched: surface them now, after the acknowledgement.
     else void runHandlers(hub, provider.name, quarantine);
