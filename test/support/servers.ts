@@ -2,8 +2,15 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
 import koaBodyParser from '@koa/bodyparser';
 import Router from '@koa/router';
+import { Readable } from 'node:stream';
+import { createAdaptorServer } from '@hono/node-server';
 import { expressMiddleware } from '@wearhook/express';
+import { fastifyPlugin } from '@wearhook/fastify';
 import { koaMiddleware } from '@wearhook/koa';
+import { webHandler } from '@wearhook/web';
+import fastify4 from 'fastify4';
+import fastify5 from 'fastify';
+import { Hono } from 'hono';
 import type { Receiver } from '@wearhook/core';
 import express4 from 'express4';
 import express5 from 'express5';
@@ -81,6 +88,79 @@ function koaFramework(name: string, Koa: typeof koa3, bodyParser: (formOnly: boo
   };
 }
 
+function fastifyFramework(name: string, Fastify: typeof fastify5): Framework {
+  return {
+    name,
+    parsers: ['none'],
+    async serve(receiver: AnyReceiver) {
+      const app = Fastify();
+      await app.register(fastifyPlugin(receiver), { path: '/webhook' });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      return app.server;
+    },
+  };
+}
+
+/** @wearhook/web in Hono on its Node server; `json` is a middleware that reads `c.req.json()` first. */
+const honoFramework: Framework = {
+  name: 'hono (node-server)',
+  parsers: ['none', 'json'],
+  serve(receiver: AnyReceiver, parser: ParserSetup = 'none') {
+    const app = new Hono();
+    if (parser === 'json') {
+      app.use('/webhook', async (c, next) => {
+        await c.req.json();
+        await next();
+      });
+    }
+    const handler = webHandler(receiver);
+    app.all('/webhook', (c) => handler(c.req.raw));
+    return listen(createAdaptorServer({ fetch: app.fetch }) as Server);
+  },
+};
+
+/**
+ * @wearhook/web called the way Next.js App Router calls a route module's `export const POST`: with a
+ * real `Request` built by Node's own fetch implementation from the incoming message, its Response
+ * written back as is.
+ */
+const nodeRequestFramework: Framework = {
+  name: 'Next.js route-handler signature (Node Request)',
+  parsers: ['none', 'json'],
+  serve(receiver: AnyReceiver, parser: ParserSetup = 'none') {
+    const route = { POST: webHandler(receiver) };
+    return listen(
+      createServer((req, res) => {
+        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+        }
+        const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, {
+          method: req.method,
+          headers,
+          body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+          duplex: 'half',
+        } as RequestInit);
+        const handle = async (): Promise<Response> => {
+          // What a route that called `await request.json()` before wearhook leaves behind.
+          if (parser === 'json') await request.json().catch(() => undefined);
+          return route.POST(request);
+        };
+        handle().then(
+          async (response) => {
+            res.writeHead(response.status, Object.fromEntries(response.headers));
+            res.end(Buffer.from(await response.arrayBuffer()));
+          },
+          (error: unknown) => {
+            res.writeHead(500).end(String(error));
+          },
+        );
+      }),
+    );
+  },
+};
+
 export const FRAMEWORKS: readonly Framework[] = [
   expressFramework('express 4', express4 as unknown as typeof express5),
   expressFramework('express 5', express5),
@@ -88,6 +168,10 @@ export const FRAMEWORKS: readonly Framework[] = [
     (formOnly ? legacyKoaBodyParser({ enableTypes: ['form'] }) : legacyKoaBodyParser()) as unknown as Middleware,
   ),
   koaFramework('koa 3', koa3, (formOnly) => (formOnly ? koaBodyParser({ enableTypes: ['form'] }) : koaBodyParser()) as unknown as Middleware),
+  fastifyFramework('fastify 4', fastify4 as unknown as typeof fastify5),
+  fastifyFramework('fastify 5', fastify5),
+  honoFramework,
+  nodeRequestFramework,
 ];
 
 function listen(server: Server): Promise<Server> {

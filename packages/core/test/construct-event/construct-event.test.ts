@@ -30,7 +30,7 @@ describe('constructThryveEvent', () => {
     const event = await constructThryveEvent({ ...thryveBytes(payload), secret: THRYVE_SECRET });
     expect(event.type).toBe('event.data.epoch.create');
     if (event.type !== 'event.data.epoch.create') throw new Error('narrowing');
-    expect(event.points.length).toBe(payload.data.epochData.length);
+    expect(event.points.length).toBe([payload.data].flat().flatMap((source) => source.epochData).length);
     expect(event.points[0]!.start).toBeInstanceOf(Date);
   });
 
