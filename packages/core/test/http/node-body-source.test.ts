@@ -58,7 +58,10 @@ describe('nodeBodySource', () => {
   it('describes what it found when nothing is usable, and readBody puts that in the error', async () => {
     const source = nodeBodySource(readRequest(headers()), { ...NAMES, parsedBody: 'text', rawBody: 42 });
     expect(found(source)).toBe('req.body is a string (a text parser decoded the bytes), and req.rawBody is a number, not the bytes');
-    const error = await readBody(source, headers(), DEFAULT_BODY_LIMITS).catch((e: unknown) => e as Error & { code: string });
+    const error = (await readBody(source, headers(), DEFAULT_BODY_LIMITS).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error & { code: string };
     expect(error.code).toBe('body_already_consumed');
     expect(error.message).toContain('req.rawBody is a number');
     expect(error.message).toContain('Mount the webhook route before any body parser');
