@@ -71,7 +71,7 @@ describe.each(EXPRESS)('express.raw() in front of wearhook in $name', (framework
   });
 });
 
-describe.each(FRAMEWORKS.filter((f) => f.parsers.includes('form')))('a parser that did not read the stream, in $name', (framework) => {
+describe.each(FRAMEWORKS.filter((f) => f.parsers.includes('form')))('global parsers in front of wearhook in $name', (framework) => {
   it('does not count as one that did: a global form parser leaves a zstd JSON delivery to wearhook', async () => {
     const { post, types } = await serve(framework, 'form');
     const delivery = thryveDelivery(EPOCH_CREATE);

@@ -1,8 +1,10 @@
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import { createTerraReceiver, createThryveReceiver, createVitalReceiver } from '@wearhook/core';
 import { terraSamples, thryveSamples, vitalSamples } from '@wearhook/core/testing';
 import { EXIT, runCli } from '@wearhook/cli';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/app-processes.js';
 import { FRAMEWORKS, close, urlOf } from '../support/servers.js';
 
 // The CLI against real servers: every event type of every provider is signed, sent over HTTP and
@@ -112,6 +114,28 @@ describe('wearhook send', () => {
     expect(result.code).toBe(EXIT.unreachable);
     expect(result.err).toMatch(/could not reach .*ECONNREFUSED/);
   });
+});
+
+describe('the wearhook command as a process', () => {
+  it('sets its exit code: 0 on 204, 1 on a refusal, 2 on wrong usage', async () => {
+    const url = urlOf(servers.terra!);
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    // Asynchronous: the servers answering it run in this process.
+    const wearhook = (...argv: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        const args = ['--conditions=wearhook:source', '--import', 'tsx', 'packages/cli/src/cli.ts', ...argv];
+        const child = execFile(process.execPath, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 60_000 }, (_error, stdout, stderr) => {
+          resolve({ status: child.exitCode, stdout, stderr });
+        });
+      });
+    const ok = await wearhook('send', 'terra', '--type', 'sleep', '--url', url, '--secret', SECRETS.terra);
+    expect([ok.status, ok.stdout]).toEqual([0, expect.stringMatching(/^204 from /)]);
+    const refused = await wearhook('send', 'terra', '--type', 'sleep', '--url', url, '--secret', 'wrong');
+    expect([refused.status, refused.stderr]).toEqual([1, expect.stringContaining('invalid_signature')]);
+    const usage = await wearhook('send', 'terra', '--type', 'nap', '--url', url, '--secret', SECRETS.terra);
+    expect([usage.status, usage.stderr]).toEqual([2, expect.stringContaining('does not send event type "nap"')]);
+  }, 120_000);
 });
 
 describe('wearhook list', () => {
