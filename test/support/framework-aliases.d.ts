@@ -12,3 +12,6 @@ declare module 'koa2' {
 declare module 'koa3' {
   export { default } from 'koa';
 }
+declare module 'fastify4' {
+  export { default } from 'fastify';
+}

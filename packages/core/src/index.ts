@@ -16,6 +16,17 @@ export { withSubscriptions, type WithSubscriptions } from './receiver/with-subsc
 export { createThryveReceiver, type ThryveWebhookOptions } from './receiver/thryve-receiver.js';
 export { createTerraReceiver, type TerraWebhookOptions } from './receiver/terra-receiver.js';
 export { createVitalReceiver, type VitalWebhookOptions } from './receiver/vital-receiver.js';
+export {
+  constructEvent,
+  constructTerraEvent,
+  constructThryveEvent,
+  constructVitalEvent,
+  type ConstructTerraEventInput,
+  type ConstructThryveEventInput,
+  type ConstructVitalEventInput,
+  type EventHeaders,
+  type RawDelivery,
+} from './construct-event/construct-event.js';
 export type { Secrets } from './auth/secrets.js';
 export * from './providers/thryve/index.js';
 export * from './providers/terra/index.js';

@@ -7,7 +7,8 @@ export type ExpressWebhookMiddleware<EventMap> = WithSubscriptions<RequestHandle
 /**
  * Wraps any wearhook receiver as Express 4/5 middleware. Mount it with `app.post(path, ...)`, or
  * `app.all(path, ...)` to answer other methods with 405. Mount it before `express.json()`, or keep
- * the raw bytes in `req.rawBody` (see the README).
+ * the raw bytes in `req.rawBody`, or put `express.raw({ type: 'application/json' })` in front of it for
+ * uncompressed deliveries (see the README).
  */
 export function expressMiddleware<EventMap>(receiver: Receiver<EventMap>): ExpressWebhookMiddleware<EventMap> {
   const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
@@ -15,6 +16,8 @@ export function expressMiddleware<EventMap>(receiver: Receiver<EventMap>): Expre
       parsedBody: req.body,
       rawBody: (req as Request & { rawBody?: unknown }).rawBody,
       parserName: 'an Express body parser such as express.json()',
+      parsedBodyName: 'req.body',
+      rawBodyName: 'req.rawBody',
     });
     receiver.handle({ method: req.method, headers: req.headers, body }).then((response) => send(res, response), next);
   };

@@ -16,6 +16,8 @@ export function koaMiddleware<EventMap>(receiver: Receiver<EventMap>): KoaWebhoo
       parsedBody: request.body,
       rawBody: request.rawBody,
       parserName: 'a Koa body parser such as @koa/bodyparser',
+      parsedBodyName: 'ctx.request.body',
+      rawBodyName: 'ctx.request.rawBody',
     });
     const response = await receiver.handle({ method: ctx.method, headers: ctx.req.headers, body });
     ctx.status = response.status;

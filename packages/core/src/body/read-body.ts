@@ -8,7 +8,8 @@ import type { BodyLimits } from './limits.js';
 
 const KEEP_RAW_BYTES =
   'Mount the webhook route before any body parser (for example before app.use(express.json())), or keep ' +
-  'the raw bytes exactly as received, still compressed, as a Buffer (for example req.rawBody).';
+  'the raw bytes exactly as received, still compressed, as a Buffer (req.rawBody; or req.body from ' +
+  'express.raw() for deliveries that are not compressed).';
 
 /**
  * The body's bytes exactly as received (still compressed), within `limits.maxWireBytes` and
@@ -28,8 +29,11 @@ export async function readBody(source: BodySource, headers: IncomingHeaders, lim
     case 'consumed':
       throw new WebhookError(
         'body_already_consumed',
-        `The request body was already consumed by ${source.parser} and no raw bytes were kept, so the ` +
-          `delivery cannot be verified. ${KEEP_RAW_BYTES}`,
+        source.found === undefined
+          ? `The request body was already consumed by ${source.parser} and no raw bytes were kept, so the ` +
+              `delivery cannot be verified. ${KEEP_RAW_BYTES}`
+          : `The request body was already read by ${source.parser}, and nothing it left is the bytes as received: ` +
+              `${source.found}. The delivery cannot be verified. ${KEEP_RAW_BYTES}`,
       );
     case 'buffer':
       return checkCapturedBuffer(source.buffer, headers, limits);

@@ -9,11 +9,12 @@ export type IncomingHeaders = Readonly<Record<string, string | string[] | undefi
  * - `stream`: nobody has read the request yet; wearhook reads it with its own limits.
  * - `buffer`: a body parser ran first but kept the raw bytes as received (for example `req.rawBody`).
  * - `consumed`: a body parser ran first and kept nothing usable; the delivery cannot be verified.
+ *   `found` says what the parser left and why it is not the bytes as received.
  */
 export type BodySource =
   | { readonly kind: 'stream'; readonly stream: Readable }
   | { readonly kind: 'buffer'; readonly buffer: Buffer }
-  | { readonly kind: 'consumed'; readonly parser: string };
+  | { readonly kind: 'consumed'; readonly parser: string; readonly found?: string };
 
 /** A framework-neutral view of one incoming delivery. */
 export interface WebhookRequest {

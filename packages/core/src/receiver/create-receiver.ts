@@ -50,10 +50,14 @@ export function createReceiver<
     acknowledger = acknowledgeNow(provider, anyHub);
   } else {
     const dispatch = providerDispatch(provider, store, hub);
+    const { waitUntil } = options;
+    // A serverless platform freezes a background poller between requests: with `waitUntil`, the worker
+    // runs only inside the work handed to the platform after each acknowledgement.
+    const worker = options.worker === false ? false : waitUntil === undefined ? (options.worker ?? {}) : { ...options.worker, autoStart: false };
     inbox = joinStoreInbox(store, {
       provider: provider.name,
       dispatch,
-      worker: options.worker ?? {},
+      worker,
       retentionMs: options.retentionMs,
       bodyRetentionMs: options.bodyRetentionMs,
       reportError: (error, context) =>
@@ -65,7 +69,15 @@ export function createReceiver<
           eventType: context.delivery?.eventType,
         }),
     });
-    acknowledger = persistThenAcknowledge({ provider: provider.name, store, hub: anyHub, dispatch, worker: inbox.worker });
+    acknowledger = persistThenAcknowledge({
+      provider: provider.name,
+      store,
+      hub: anyHub,
+      dispatch,
+      worker: inbox.worker,
+      waitUntil,
+      reportError: (error) => hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
+    });
   }
 
   const receiver: Omit<Receiver<EventMap>, keyof EventSubscriptions<EventMap>> = {

@@ -15,6 +15,12 @@ export interface PersistTarget {
   readonly dispatch: ProviderDispatch;
   /** The store's worker in this process, or `undefined` when another process dispatches. */
   readonly worker: Dispatcher | undefined;
+  /**
+   * The platform's `waitUntil` (`CommonReceiverOptions.waitUntil`): the post-ack work is handed to it
+   * instead of a background worker, and never rejects (failures go to `reportError`).
+   */
+  readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
+  readonly reportError?: (error: unknown) => void;
 }
 
 /**
@@ -25,11 +31,15 @@ export interface PersistTarget {
  * deliveries are kept, not dispatched, and surfaced to `onUnknown` / `onInvalid` after the answer.
  */
 export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
-  const { provider, store, hub, dispatch, worker } = target;
+  const { provider, store, hub, dispatch, worker, waitUntil } = target;
+  const handOver = (work: Promise<unknown>): void => {
+    waitUntil!(work.catch((error: unknown) => target.reportError?.(error)));
+  };
   return {
     keepsText: true,
     async acknowledge({ received, quarantine }, text) {
-      const reservation = quarantine === undefined ? worker?.reserve() : undefined;
+      // With `waitUntil` nothing is leased to a queue that may be frozen: the drain below claims it.
+      const reservation = quarantine === undefined && waitUntil === undefined ? worker?.reserve() : undefined;
       let result: PutResult;
       try {
         result = await store.putIfAbsent({
@@ -55,7 +65,9 @@ export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
         reservation?.cancel();
         return ACCEPTED;
       }
-      if (quarantine !== undefined) {
+      if (waitUntil !== undefined) {
+        handOver(quarantine !== undefined ? runHandlers(hub, provider, quarantine) : Promise.resolve(worker?.drain()));
+      } else if (quarantine !== undefined) {
         void runHandlers(hub, provider, quarantine);
       } else if (reservation !== undefined) {
         const { deliveryKey, type: eventType, receivedAt } = received;

@@ -47,4 +47,14 @@ export interface CommonReceiverOptions {
    * them. Default 24 h (`DEFAULT_BODY_RETENTION_MS`).
    */
   readonly bodyRetentionMs?: number;
+  /**
+   * For platforms that may freeze the process once the response is sent (Vercel and Next.js `after`/
+   * `waitUntil`, Cloudflare's `ctx.waitUntil`, Netlify): wearhook hands it the promise of the work it
+   * does after the acknowledgement, and the platform keeps the function alive until it settles. The
+   * promise never rejects; failures go to `onError`. With a store, the worker then does not poll in the
+   * background: each acknowledged delivery drains the inbox inside `waitUntil` (what a crash or a
+   * timeout leaves is picked up by the next delivery, or by a worker elsewhere). Without a store,
+   * handlers run before the acknowledgement and there is nothing to hand over.
+   */
+  readonly waitUntil?: (promise: Promise<unknown>) => void;
 }
