@@ -9,9 +9,9 @@ import { benchPath, REPO_DIR } from './lib/child.js';
 import { groupOptionsFromArgv, runGroupInChild } from './lib/group.js';
 import { gitRevision, loadAverage, machineInfo, resultsMarkdown, sectionText, type Section } from './lib/results.js';
 
-const GROUPS = ['http-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'] as const;
+const GROUPS = ['inbox-throughput', 'http-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'] as const;
 /** Groups whose figures depend on the Node version (zstd in node:zlib from 22.15, crypto, V8). */
-const NODE24_GROUPS: readonly string[] = ['pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'];
+const NODE24_GROUPS: readonly string[] = ['inbox-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'];
 
 function argValue(name: string): string | undefined {
   const prefix = `--${name}=`;

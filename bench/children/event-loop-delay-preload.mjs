@@ -1,0 +1,59 @@
+// Event-loop delay inside a process the benchmark did not write (the example app, started by its own
+// start script), without changing it: loaded into every Node process of that start script through
+// NODE_OPTIONS=--import. Plain JavaScript, so it loads before any TypeScript loader is registered.
+//
+// Only active when WEARHOOK_BENCH_ELD_DIR names a directory. Each process writes
+//   <dir>/<pid>.start.json  at start: pid, ppid, argv, Node version (so the harness can tell the app
+//                           process from the package manager and tsx's launcher, which load this too);
+//   <dir>/<pid>.<n>.json    on each SIGUSR2: the delay histogram since the previous one, then resets it,
+//                           so the harness cuts windows (start-up / warm-up | load | drain);
+//   <dir>/<pid>.exit.json   at exit: the window still open.
+// A SIGUSR2 listener changes nothing for a process that had none (its default action would kill it).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+const dir = process.env.WEARHOOK_BENCH_ELD_DIR;
+if (dir) {
+  // 1 ms: the histogram's values are the gaps between timer ticks, so they include this interval; a
+  // coarse one (the default 10 ms) would hide everything under it.
+  const RESOLUTION_MS = 1;
+  const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  histogram.enable();
+  let window = 0;
+  let windowStart = performance.now();
+  let cpuAtStart = process.cpuUsage();
+
+  const snapshot = () => {
+    const ms = (ns) => ns / 1e6;
+    const cpu = process.cpuUsage(cpuAtStart);
+    return {
+      pid: process.pid,
+      resolutionMs: RESOLUTION_MS,
+      seconds: (performance.now() - windowStart) / 1000,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      count: histogram.count,
+      minMs: histogram.count === 0 ? null : ms(histogram.min),
+      meanMs: histogram.count === 0 ? null : ms(histogram.mean),
+      p50Ms: histogram.count === 0 ? null : ms(histogram.percentile(50)),
+      p99Ms: histogram.count === 0 ? null : ms(histogram.percentile(99)),
+      maxMs: histogram.count === 0 ? null : ms(histogram.max),
+    };
+  };
+  const write = (name, value) => {
+    try {
+      writeFileSync(join(dir, `${process.pid}.${name}.json`), JSON.stringify(value));
+    } catch {
+      // The harness may already have removed the directory; never let measuring break the app.
+    }
+  };
+
+  write('start', { pid: process.pid, ppid: process.ppid, argv: process.argv, execArgv: process.execArgv, node: process.version });
+  process.on('SIGUSR2', () => {
+    write(String(window++), snapshot());
+    histogram.reset();
+    windowStart = performance.now();
+    cpuAtStart = process.cpuUsage();
+  });
+  process.on('exit', () => write('exit', snapshot()));
+}
