@@ -242,7 +242,8 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
     cleanups.push(() => db.drop());
     env.DATABASE_URL = db.url;
     log(`  ${spec.id}: migrating${spec.retained ? ` and prefilling ${settings.retained.toLocaleString('en-US')} retained deliveries` : ''}`);
-    prefill = await prefillPostgres(db.url, spec.retained ? settings.retained : 0, body);
+    const filled = await prefillPostgres(db.url, spec.retained ? settings.retained : 0, body);
+    if (spec.retained) prefill = filled;
   }
   const servers: ServerProcess[] = [];
   const cleanup = async () => {

@@ -11,7 +11,8 @@
 // A SIGUSR2 listener changes nothing for a process that had none (its default action would kill it).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import process from 'node:process';
 
 const dir = process.env.WEARHOOK_BENCH_ELD_DIR;
 if (dir) {
