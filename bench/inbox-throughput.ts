@@ -8,7 +8,8 @@
 //
 // Settings (environment): BENCH_INBOX_SECONDS, BENCH_INBOX_WARMUP_SECONDS, BENCH_INBOX_CONNECTIONS,
 // BENCH_INBOX_SUBJECTS (comma-separated ids, see SUBJECTS), BENCH_INBOX_RETAINED (SQLite and
-// PostgreSQL), BENCH_INBOX_MEMORY_RETAINED, BENCH_INBOX_DRAIN_MAX_SECONDS, BENCH_INBOX_PG_URL (an
+// PostgreSQL), BENCH_INBOX_MEMORY_RETAINED, BENCH_INBOX_MEMORY_FILL_MAX_SECONDS,
+// BENCH_INBOX_DRAIN_MAX_SECONDS, BENCH_INBOX_POOL_PER_SECOND, BENCH_INBOX_PG_URL (an
 // admin URL of the server to create databases on), BENCH_PNPM (how to run pnpm, e.g. "pnpm").
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +52,8 @@ interface Settings {
   readonly connections: number;
   readonly retained: number;
   readonly memoryRetained: number;
+  /** How long filling the memory store through the app may take before the subject runs with what it got. */
+  readonly memoryFillMaxSeconds: number;
   readonly drainMaxSeconds: number;
   /** Distinct deliveries prepared per second of load: more than any subject acknowledges. */
   readonly poolPerSecond: number;
@@ -74,11 +77,14 @@ function settingsFrom(options: GroupOptions): Settings {
   const subjects = process.env.BENCH_INBOX_SUBJECTS?.split(',').map((s) => s.trim()).filter((s) => s !== '') ?? SUBJECTS.map((s) => s.id);
   for (const id of subjects) if (!SUBJECTS.some((s) => s.id === id)) throw new Error(`BENCH_INBOX_SUBJECTS: unknown subject ${id} (known: ${SUBJECTS.map((s) => s.id).join(', ')})`);
   return {
-    seconds: envNumber('BENCH_INBOX_SECONDS', quick ? 3 : 10),
+    // The full defaults keep the whole `pnpm bench` (both Node passes) near 10 minutes on a quiet
+    // 2-core machine; a longer run: BENCH_INBOX_SECONDS=15 pnpm bench:inbox.
+    seconds: envNumber('BENCH_INBOX_SECONDS', quick ? 3 : 6),
     warmupSeconds: envNumber('BENCH_INBOX_WARMUP_SECONDS', quick ? 1 : 2),
     connections: envNumber('BENCH_INBOX_CONNECTIONS', 32),
     retained: envNumber('BENCH_INBOX_RETAINED', quick ? 100_000 : 1_000_000),
     memoryRetained: envNumber('BENCH_INBOX_MEMORY_RETAINED', quick ? 10_000 : 100_000),
+    memoryFillMaxSeconds: envNumber('BENCH_INBOX_MEMORY_FILL_MAX_SECONDS', quick ? 20 : 60),
     drainMaxSeconds: envNumber('BENCH_INBOX_DRAIN_MAX_SECONDS', quick ? 10 : 20),
     poolPerSecond: envNumber('BENCH_INBOX_POOL_PER_SECOND', 12_000),
     subjects,
@@ -121,6 +127,7 @@ async function waitHandled(servers: readonly ServerProcess[], ids: Iterable<stri
   const deadline = performance.now() + maxSeconds * 1000;
   let pending = keys;
   for (;;) {
+    for (const server of servers) server.readOutput();
     pending = pending.filter((key) => !servers.some((s) => s.handled.has(key)));
     if (pending.length === 0) return true;
     if (performance.now() > deadline || servers.some((s) => s.hasExited())) return false;
@@ -140,6 +147,8 @@ async function measure(spec: SubjectSpec, servers: readonly ServerProcess[], pat
   const pool = vitalDeliveryPool(`m${spec.id.replace(/\W/g, '')}${Date.now() % 1e6}`, Math.ceil(settings.poolPerSecond * settings.seconds));
   await Promise.all(servers.map((s) => s.cutDelayWindow()));
   const load = await runLoad({ ports, path, connections: settings.connections, seconds: settings.seconds, pool });
+  // Whatever the apps have written by now was handled during the load.
+  for (const server of servers) server.readOutput(load.endedAt);
   const delayUnderLoad = await Promise.all(servers.map((s) => s.cutDelayWindow()));
   const ackRps = load.acknowledged.size / load.seconds;
   if (!counted) {
@@ -271,8 +280,8 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
       const started = performance.now();
       const pool = vitalDeliveryPool(`retained${Date.now() % 1e6}`, settings.memoryRetained);
       const servers0 = servers[0] as ServerProcess;
-      const fill = await runLoad({ ports: [servers0.port], path: '/webhooks/vital', connections: settings.connections, seconds: 0, amount: settings.memoryRetained, pool });
-      await waitHandled(servers, fill.acknowledged, 60);
+      const fill = await runLoad({ ports: [servers0.port], path: '/webhooks/vital', connections: settings.connections, seconds: 0, amount: settings.memoryRetained, maxSeconds: settings.memoryFillMaxSeconds, pool });
+      await waitHandled(servers, fill.acknowledged, settings.drainMaxSeconds);
       const handled = [...fill.acknowledged].filter((id) => servers0.handled.has(`vital:${id}`)).length;
       prefill = {
         rows: handled,
@@ -301,22 +310,24 @@ export async function run(options: GroupOptions): Promise<Section> {
   const baselines = selected.filter((s) => s.kind !== 'example');
   const examples = selected.filter((s) => s.kind === 'example');
 
-  let baselineServer: ServerProcess | undefined;
   const measureBaselines = async (order: readonly SubjectSpec[]) => {
     if (order.length === 0) return;
-    const port = await freePort();
-    baselineServer = await startServerProcess({
-      name: 'baselines',
-      command: [process.execPath, ...tsNodeArgs(benchPath('children', 'inbox-baselines.ts'))],
-      cwd: REPO_DIR,
-      env: { ...APP_SECRET_ENV },
-      appScript: 'inbox-baselines.ts',
-      port,
-    });
+    let baselineServer: ServerProcess | undefined;
     try {
+      baselineServer = await startServerProcess({
+        name: 'baselines',
+        command: [process.execPath, ...tsNodeArgs(benchPath('children', 'inbox-baselines.ts'))],
+        cwd: REPO_DIR,
+        env: { ...APP_SECRET_ENV },
+        appScript: 'inbox-baselines.ts',
+        port: await freePort(),
+      });
       for (const spec of order) add(await measure(spec, [baselineServer], spec.kind === 'json' ? '/json' : '/handwritten', settings, log, spec.kind === 'handwritten'));
+    } catch (error) {
+      notes.push(`**Baselines: a run failed**: ${(error as Error).message.split('\n')[0]}`);
+      log(`  baselines FAILED: ${(error as Error).stack ?? String(error)}`);
     } finally {
-      await baselineServer.stop();
+      await baselineServer?.stop();
     }
   };
 
@@ -348,7 +359,7 @@ export async function run(options: GroupOptions): Promise<Section> {
   for (const spec of selected) {
     const runs = figures.get(spec.id) ?? [];
     if (runs.length === 0) {
-      rows.push([spec.label, 'not measured', '', '', '', '', '', '', '', '']);
+      rows.push([spec.label, 'not measured', '', '', '', '', '', '', '', '', '']);
       continue;
     }
     const ack = mean(runs.map((f) => f.ackRps));
@@ -358,6 +369,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     );
     const shortfall = runs.map((f) => (f.unhandledAtTarget === undefined ? '' : String(f.unhandledAtTarget)));
     const eld = runs.map((f) => f.delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / '));
+    const cpu = runs.map((f) => f.delayUnderLoad.map((w) => (w === undefined ? 'n/a' : `${Math.round((100 * w.cpuSeconds) / w.seconds)} %`)).join(' / '));
     const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRps));
     const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRps)) : '';
     const wrapped = runs.some((f) => f.load.wrapped) ? ' (pool wrapped: later requests were retries!)' : '';
@@ -373,6 +385,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       vsJson,
       vsHand,
       eld.join(' / ') + warm,
+      cpu.join(' / '),
     ]);
   }
 
@@ -456,15 +469,16 @@ export async function run(options: GroupOptions): Promise<Section> {
         `“acks/s” counts 204s; “handled/s” counts acknowledged deliveries whose line (one JSON line per handled event, the example's contract) arrived before the load ended; ` +
         `“drain” is how long after the load the last acknowledged delivery was handled (issue 8: within ${DRAIN_TARGET_SECONDS} s), and “unhandled at 5 s” the shortfall then. ` +
         'Event-loop delay is `monitorEventLoopDelay` (1 ms resolution, so it includes that interval) inside the app process during the load, injected with `NODE_OPTIONS=--import` ' +
-        '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process. Baselines run in Express 5 in a process of their own ' +
+        '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process, as is “server CPU”, the CPU time of that process over the load ' +
+        '(100 % = one core busy: a server below it was waiting, on its store, its disk or a starved machine). Baselines run in Express 5 in a process of their own ' +
         '(`children/inbox-baselines.ts`), before and after the example subjects.',
     ],
     tables: [
       {
         title: 'acks/s, handled/s, drain, ack latency, event-loop delay; ratios to the same run’s baselines',
-        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms'],
+        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms', 'server CPU'],
         rows,
-        align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       },
     ],
     notes,

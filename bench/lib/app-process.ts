@@ -2,7 +2,7 @@
 // app through its own `pnpm start`), with the event-loop-delay preload injected via NODE_OPTIONS and
 // their stdout lines (one JSON line per handled event) counted as they arrive.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,8 +29,13 @@ export interface ServerProcess {
   readonly appPid: number;
   /** The Node version of that process, as it reported it. */
   readonly node: string;
-  /** Delivery keys of handled events (from the JSON lines), with the time each line arrived. */
+  /**
+   * Delivery keys of handled events (from the JSON lines), with the time each line was read (or
+   * `stamp`, when given to `readOutput`). Filled by `readOutput`.
+   */
   readonly handled: Map<string, number>;
+  /** Reads the lines the app has written since the last call. */
+  readOutput(stamp?: number): void;
   /** Closes the current event-loop-delay window of the app process and returns it. */
   cutDelayWindow(): Promise<DelayWindow | undefined>;
   /** The tail of stderr, for error messages. */
@@ -118,27 +123,39 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   }
   const [executable, ...args] = options.command;
   if (executable === undefined) throw new Error('startServerProcess: empty command');
+  // stdout goes to a file, not a pipe: Node writes to pipes synchronously on Linux, so a pipe read by
+  // this (busy) load-generating process would stall the app whenever the pipe is full.
+  const outputPath = join(eldDir, 'stdout.log');
+  const outputFd = openSync(outputPath, 'w');
   // Its own process group, so a hung start script can be killed with everything it started.
-  const child: ChildProcess = spawn(executable, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: ChildProcess = spawn(executable, args, { cwd: options.cwd, env, stdio: ['ignore', outputFd, 'pipe'], detached: true });
+  closeSync(outputFd);
   const handled = new Map<string, number>();
-  let stderr = '';
+  const readFd = openSync(outputPath, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let offset = 0;
   let partial = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (chunk: string) => {
-    const now = performance.now();
-    partial += chunk;
-    let newline: number;
-    while ((newline = partial.indexOf('\n')) >= 0) {
-      const line = partial.slice(0, newline);
-      partial = partial.slice(newline + 1);
-      // Cheaper than JSON.parse for every line: the contract is {"provider":…,"type":…,"deliveryKey":"…"}.
-      const at = line.indexOf('"deliveryKey":"');
-      if (at < 0) continue;
-      const start = at + 15;
-      const key = line.slice(start, line.indexOf('"', start));
-      if (!handled.has(key)) handled.set(key, now);
+  const readOutput = (stamp?: number): void => {
+    const now = stamp ?? performance.now();
+    for (;;) {
+      const n = readSync(readFd, chunk, 0, chunk.length, offset);
+      if (n === 0) break;
+      offset += n;
+      partial += chunk.toString('utf8', 0, n);
+      let newline: number;
+      while ((newline = partial.indexOf('\n')) >= 0) {
+        const line = partial.slice(0, newline);
+        partial = partial.slice(newline + 1);
+        // Cheaper than JSON.parse for every line: the contract is {"provider":…,"type":…,"deliveryKey":"…"}.
+        const at = line.indexOf('"deliveryKey":"');
+        if (at < 0) continue;
+        const start = at + 15;
+        const key = line.slice(start, line.indexOf('"', start));
+        if (!handled.has(key)) handled.set(key, now);
+      }
     }
-  });
+  };
+  let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-8_000);
@@ -159,7 +176,8 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     }
   };
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
+  // Generous: a cold tsx start of the example on a loaded 2-core machine has taken over a minute.
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 120_000);
   let app: StartRecord | undefined;
   try {
     for (;;) {
@@ -173,6 +191,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     }
   } catch (error) {
     killGroup();
+    closeSync(readFd);
     rmSync(eldDir, { recursive: true, force: true });
     throw error;
   }
@@ -185,6 +204,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     appPid,
     node: app.node,
     handled,
+    readOutput,
     stderr: () => stderr,
     hasExited: () => exited,
     async cutDelayWindow() {
@@ -212,6 +232,8 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
         await closed;
         clearTimeout(timer);
       }
+      readOutput();
+      closeSync(readFd);
       rmSync(eldDir, { recursive: true, force: true });
     },
   };

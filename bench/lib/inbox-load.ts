@@ -38,6 +38,8 @@ export async function runLoad(options: {
   readonly connections: number;
   readonly seconds: number;
   readonly amount?: number;
+  /** With `amount`: stop after this long even if not all were sent. */
+  readonly maxSeconds?: number;
   readonly pool: DeliveryPool;
 }): Promise<LoadResult> {
   const { pool } = options;
@@ -74,9 +76,12 @@ export async function runLoad(options: {
         },
       ],
     } as autocannon.Options;
-    return { opts, result: autocannon(opts) };
+    // The returned promise is autocannon's tracker, which can be stopped.
+    return { opts, result: autocannon(opts) as Promise<autocannon.Result> & { stop(): void } };
   });
+  const timer = options.amount !== undefined && options.maxSeconds !== undefined ? setTimeout(() => instances.forEach((i) => i.result.stop()), options.maxSeconds * 1000) : undefined;
   const results = await Promise.all(instances.map((instance) => instance.result));
+  clearTimeout(timer);
   const endedAt = performance.now();
   const merged = aggregateResult(results, { ...instances[0]?.opts, connections: options.connections } as autocannon.Options);
   const statuses: Record<string, number> = {};
