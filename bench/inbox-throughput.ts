@@ -286,7 +286,9 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
       prefill = {
         rows: handled,
         seconds: (performance.now() - started) / 1000,
-        bodies: `sent through the app's endpoint and completed by its worker: ${handled.toLocaleString('en-US')} of ${settings.memoryRetained.toLocaleString('en-US')} acknowledged and handled`,
+        bodies:
+          `sent through the app's endpoint and completed by its worker: ${handled.toLocaleString('en-US')} of ${settings.memoryRetained.toLocaleString('en-US')} acknowledged and handled` +
+          (handled < settings.memoryRetained ? ` — **SHORT: the fill was cut at ${settings.memoryFillMaxSeconds} s (BENCH_INBOX_MEMORY_FILL_MAX_SECONDS) or deliveries were refused**` : ''),
         defaulted: [],
       };
     }
