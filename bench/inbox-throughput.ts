@@ -10,13 +10,16 @@
 // BENCH_INBOX_SUBJECTS (comma-separated ids, see SUBJECTS), BENCH_INBOX_RETAINED (SQLite and
 // PostgreSQL), BENCH_INBOX_MEMORY_RETAINED, BENCH_INBOX_MEMORY_FILL_MAX_SECONDS,
 // BENCH_INBOX_DRAIN_MAX_SECONDS, BENCH_INBOX_POOL_PER_SECOND, BENCH_INBOX_PG_URL (an
-// admin URL of the server to create databases on), BENCH_PNPM (how to run pnpm, e.g. "pnpm").
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// admin URL of the server to create databases on), BENCH_PNPM (how to run pnpm, e.g. "pnpm"),
+// BENCH_INBOX_CPU_PROF=<dir> (profile each app process during the measured load into <dir>/<subject>/
+// and print where its time went: issue 8 says to profile a missed target).
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, startServerProcess, type DelayWindow, type ServerProcess } from './lib/app-process.js';
 import { benchPath, isMain, REPO_DIR, tsNodeArgs } from './lib/child.js';
-import { fixed, times, whole } from './lib/format.js';
+import { summarizeProfile } from './lib/cpu-profile.js';
+import { fixed, percent, times, whole } from './lib/format.js';
 import { runAsScript, type GroupOptions } from './lib/group.js';
 import { APP_SECRET_ENV, vitalDeliveryPool } from './lib/inbox-deliveries.js';
 import { runLoad, type LoadResult } from './lib/inbox-load.js';
@@ -59,6 +62,8 @@ interface Settings {
   readonly poolPerSecond: number;
   readonly subjects: readonly string[];
   readonly pgAdminUrl: string;
+  /** Where to write --cpu-prof profiles of the app processes; undefined: no profiling. */
+  readonly cpuProfDir: string | undefined;
 }
 
 /** The deadline of issue 8's "handled": the backlog drained within this long after the load ends. */
@@ -89,6 +94,7 @@ function settingsFrom(options: GroupOptions): Settings {
     poolPerSecond: envNumber('BENCH_INBOX_POOL_PER_SECOND', 12_000),
     subjects,
     pgAdminUrl: process.env.BENCH_INBOX_PG_URL ?? DEFAULT_PG_ADMIN_URL,
+    cpuProfDir: process.env.BENCH_INBOX_CPU_PROF || undefined,
   };
 }
 
@@ -255,8 +261,14 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
     if (spec.retained) prefill = filled;
   }
   const servers: ServerProcess[] = [];
+  const profDir = settings.cpuProfDir === undefined ? undefined : join(settings.cpuProfDir, `${spec.id}-node${process.versions.node.split('.')[0]}`);
+  if (profDir !== undefined) {
+    mkdirSync(profDir, { recursive: true });
+    env.WEARHOOK_BENCH_CPU_PROF_DIR = profDir;
+  }
   const cleanup = async () => {
     await Promise.all(servers.map((s) => s.stop()));
+    if (profDir !== undefined) for (const s of servers) printProfile(profDir, s.appPid, spec.id, log);
     for (const c of cleanups.reverse()) await c().catch((error: unknown) => log(`  cleanup failed: ${String(error)}`));
   };
   try {
@@ -297,6 +309,20 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
     await cleanup();
     throw error;
   }
+}
+
+/** The app process's profile of the measured load (see the preload), the top functions by self time. */
+function printProfile(dir: string, pid: number, id: string, log: (line: string) => void): void {
+  const file = readdirSync(dir).find((name) => name === `${pid}.load.cpuprofile`);
+  if (file === undefined) {
+    log(`  ${id}: no CPU profile of process ${pid} in ${dir}`);
+    return;
+  }
+  const top = summarizeProfile(join(dir, file))
+    .sort((a, b) => b.self - a.self)
+    .slice(0, 15);
+  log(`  ${id}: CPU profile of the load ${join(dir, file)}, top self time:`);
+  for (const f of top) log(`    ${percent(f.self).padStart(7)} self, ${percent(f.inclusive).padStart(7)} incl.  ${f.name}`);
 }
 
 export async function run(options: GroupOptions): Promise<Section> {

@@ -9,7 +9,12 @@
 //                           so the harness cuts windows (start-up / warm-up | load | drain);
 //   <dir>/<pid>.exit.json   at exit: the window still open.
 // A SIGUSR2 listener changes nothing for a process that had none (its default action would kill it).
+//
+// With WEARHOOK_BENCH_CPU_PROF_DIR too, the first window cut starts V8's CPU profiler and the second
+// stops it, writing <that dir>/<pid>.load.cpuprofile: a profile of exactly the measured load
+// (`--cpu-prof` is not allowed in NODE_OPTIONS, and would profile start-up too).
 import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import process from 'node:process';
@@ -50,7 +55,30 @@ if (dir) {
   };
 
   write('start', { pid: process.pid, ppid: process.ppid, argv: process.argv, execArgv: process.execArgv, node: process.version });
+  const profileDir = process.env.WEARHOOK_BENCH_CPU_PROF_DIR;
+  let session;
+  const profile = (cut) => {
+    if (!profileDir) return;
+    if (cut === 0) {
+      session = new Session();
+      session.connect();
+      session.post('Profiler.enable', () => session.post('Profiler.start'));
+    } else if (cut === 1 && session) {
+      session.post('Profiler.stop', (error, result) => {
+        if (!error) {
+          try {
+            writeFileSync(join(profileDir, `${process.pid}.load.cpuprofile`), JSON.stringify(result.profile));
+          } catch {
+            // As above: measuring never breaks the app.
+          }
+        }
+        session.disconnect();
+      });
+    }
+  };
+
   process.on('SIGUSR2', () => {
+    profile(window);
     write(String(window++), snapshot());
     histogram.reset();
     windowStart = performance.now();
