@@ -189,7 +189,11 @@ export async function run(options: GroupOptions): Promise<Section> {
   const tables: Section['tables'][number][] = [];
   const missing = (['thryve', 'terra', 'vital'] as ProviderId[]).filter((p) => receiverFactory(p) === undefined);
   if (missing.length > 0) notes.push(`Not exported yet, so not measured: the ${missing.join(', ')} receiver(s).`);
-  notes.push(support.supported ? `Store variants: ${support.note}; measured with the worker off (\`worker: false\`), so the figures are the path to the acknowledgement.` : support.note);
+  notes.push(
+    support.supported
+      ? `Store variants: ${support.note}; measured with the worker OFF (\`worker: false\`): the figures are the path to the acknowledgement only, nothing is handled, and they do not stand for what users run (the worker shares the event loop in the real configuration). The end-to-end inbox section measures that.`
+      : support.note,
+  );
 
   // Bare node:http: the ceiling of any framework on this machine.
   const bareSubject: Subject = { key: 'bare:baseline:thryve-json', label: 'node:http, read body, 204', path: '/baseline', payload: 'thryve-json', baseline: true, deliveries: fixedDeliveries['thryve-json'] };
@@ -208,7 +212,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       const pool = pools[payload];
       if (pool) {
         for (const store of ['memory', 'sqlite'] as StoreKind[]) {
-          subjects.push({ key: `${framework}:wearhook:${payload}:${store}`, label: `wearhook, ${PAYLOAD_LABEL[payload]}, ${store} store`, path: `/wearhook/${provider}/${store}`, payload, baseline: false, store, deliveries: pool });
+          subjects.push({ key: `${framework}:wearhook:${payload}:${store}`, label: `wearhook, ${PAYLOAD_LABEL[payload]}, ${store} store, WORKER OFF (ack path only; see the inbox section for the real configuration)`, path: `/wearhook/${provider}/${store}`, payload, baseline: false, store, deliveries: pool });
         }
       }
     }

@@ -1,17 +1,19 @@
 // `pnpm bench`: runs every benchmark group, each in its own child process, and writes bench/RESULTS.md.
 // Options: --quick (short runs, to check the suite works), --only=http-throughput,cold-start,...,
-// --no-node24 (skip the second pass of the Node-sensitive groups under Node 24),
+// --no-node24 (skip the second pass of the Node-sensitive groups under Node 24). With --only, the
+// other groups' sections are kept from the previous run (RESULTS.json, written beside RESULTS.md), so
+// `pnpm bench:inbox` refreshes the inbox figures without dropping the rest;
 // --note="..." (a paragraph for RESULTS.md, e.g. about the machine's load). BENCH_NODE24=/path/to/node
 // picks the Node 24 binary; otherwise `npx -p node@24` finds one when it can.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { benchPath, REPO_DIR } from './lib/child.js';
 import { groupOptionsFromArgv, runGroupInChild } from './lib/group.js';
 import { gitRevision, loadAverage, machineInfo, resultsMarkdown, sectionText, type Section } from './lib/results.js';
 
-const GROUPS = ['http-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'] as const;
+const GROUPS = ['inbox-throughput', 'http-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'] as const;
 /** Groups whose figures depend on the Node version (zstd in node:zlib from 22.15, crypto, V8). */
-const NODE24_GROUPS: readonly string[] = ['pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'];
+const NODE24_GROUPS: readonly string[] = ['inbox-throughput', 'pipeline-stages', 'verify-comparison', 'large-bodies', 'cold-start'];
 
 function argValue(name: string): string | undefined {
   const prefix = `--${name}=`;
@@ -61,11 +63,35 @@ if (node24) {
   }
 }
 
-const titled = nodes.length > 1 ? sections.map((s) => ({ ...s, title: `${s.title} (Node ${s.node})` })) : sections;
+// Sections of the groups not run this time, from the previous run, each with when and where it was measured.
+interface KeptSection extends Section {
+  readonly measured: string;
+}
+const stamp = `${date}, commit ${gitRevision(REPO_DIR)}, load at start ${machine.loadAtStart}`;
+const previousPath = benchPath('RESULTS.json');
+const kept: KeptSection[] = [];
+if (only !== undefined && existsSync(previousPath)) {
+  const previous = JSON.parse(readFileSync(previousPath, 'utf8')) as { sections?: KeptSection[] };
+  for (const section of previous.sections ?? []) if (!groups.includes(section.id as (typeof GROUPS)[number])) kept.push(section);
+}
+const current: KeptSection[] = sections.map((s) => ({ ...s, measured: stamp }));
+const all = [...current, ...kept];
+for (const section of all) if (!nodes.includes(section.node)) nodes.push(section.node);
+const titled = nodes.length > 1 ? all.map((s) => ({ ...s, title: `${s.title} (Node ${s.node})` })) : all;
 // Each group's sections together, in the order of GROUPS.
 titled.sort((a, b) => GROUPS.indexOf(a.id as (typeof GROUPS)[number]) - GROUPS.indexOf(b.id as (typeof GROUPS)[number]));
 
 const preface: string[] = [];
+if (only !== undefined && kept.length === 0) {
+  preface.push(`This run (\`--only=${groups.join(',')}\`) measured only ${groups.join(', ')}, and no earlier run's sections were at hand (bench/RESULTS.json): run \`pnpm bench\` for the rest.`);
+}
+if (kept.length > 0) {
+  const runs = [...new Set(kept.map((s) => s.measured))];
+  preface.push(
+    `This run (\`--only=${groups.join(',')}\`) measured only ${groups.join(', ')}; the other sections are kept from earlier runs (${runs.join('; ')}). ` +
+      'Compare figures only within one run.',
+  );
+}
 const note = argValue('note') ?? process.env.BENCH_NOTE;
 if (note) preface.push(`**Note.** ${note}`);
 const load = Number(machine.loadAtStart.split(' / ')[0]);
@@ -93,5 +119,6 @@ const markdown = resultsMarkdown({
   sections: titled,
 });
 writeFileSync(benchPath('RESULTS.md'), markdown);
+writeFileSync(previousPath, `${JSON.stringify({ note: 'Written by bench/run-all.ts: the sections of RESULTS.md, kept by --only runs.', sections: all }, null, 1)}\n`);
 log(`\nWrote bench/RESULTS.md in ${((performance.now() - started) / 1000).toFixed(0)} s.`);
 for (const section of titled) for (const t of section.targets) log(`[${t.status}] ${t.target} (Node ${section.node}): ${t.measured}`);

@@ -37,7 +37,8 @@ async function buildRoutes(): Promise<void> {
       const handle = await openStore(kind);
       stores.push(handle);
       // worker: false: only the path to the acknowledgement is timed, and no backlog of dispatching
-      // spills over into the next run.
+      // spills over into the next run. The subjects say so in their labels: this is not the
+      // configuration users run (inbox-throughput.ts measures that, worker on).
       const stored = benchReceiver(provider, { store: handle.store, worker: false });
       if (stored) routes.push({ path: `/wearhook/${provider}/${kind}`, ...stored });
     }

@@ -15,7 +15,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     server.close();
     void close()
-      .then(() => store.close())
+      .then(() => store?.close())
       .finally(() => process.exit(0));
   });
 }

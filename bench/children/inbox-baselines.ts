@@ -1,0 +1,63 @@
+// The baselines of the end-to-end inbox benchmark, in Express 5 like the example app, on PORT:
+//   POST /json        express.json() on the delivery, then 204: what "as fast as express.json" means.
+//   POST /handwritten what wearhook does without a store, written by hand: express.raw, the Standard
+//                     Webhooks (Svix) HMAC checked against the svix-* headers with a 5-minute tolerance,
+//                     JSON.parse, the same ajv validation as core (Vital's validator for the event
+//                     type), one JSON line on stdout per handled event (the example's contract), 204.
+// The secret is VITAL_WEBHOOK_SECRET, as for the example app.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import { vitalProvider } from '../lib/core-internals.js';
+
+const secretText = process.env.VITAL_WEBHOOK_SECRET ?? '';
+const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
+const TOLERANCE_SECONDS = 300;
+
+function verified(id: string | undefined, timestamp: string | undefined, signatures: string | undefined, body: Buffer): boolean {
+  if (id === undefined || timestamp === undefined || signatures === undefined) return false;
+  const seconds = Number(timestamp);
+  if (!Number.isInteger(seconds) || Math.abs(Date.now() / 1000 - seconds) > TOLERANCE_SECONDS) return false;
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
+  for (const part of signatures.split(' ')) {
+    if (!part.startsWith('v1,')) continue;
+    const given = Buffer.from(part.slice(3), 'base64');
+    if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
+  }
+  return false;
+}
+
+const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+const app = express();
+app.post('/json', express.json({ limit: '16mb' }), (_req, res) => {
+  res.status(204).end();
+});
+app.post('/handwritten', express.raw({ type: 'application/json', limit: '16mb' }), (req, res) => {
+  const body = req.body as Buffer;
+  const id = header(req.headers['svix-id']);
+  if (!Buffer.isBuffer(body) || !verified(id, header(req.headers['svix-timestamp']), header(req.headers['svix-signature']), body)) {
+    res.status(401).end();
+    return;
+  }
+  let payload: { event_type?: unknown };
+  try {
+    payload = JSON.parse(body.toString('utf8')) as { event_type?: unknown };
+  } catch {
+    res.status(400).end();
+    return;
+  }
+  const type = typeof payload.event_type === 'string' ? payload.event_type : '';
+  if (!vitalProvider.validator.has(type) || !vitalProvider.validator.validate(type, payload).valid) {
+    res.status(422).end();
+    return;
+  }
+  process.stdout.write(`${JSON.stringify({ provider: 'vital', type, deliveryKey: `vital:${id}` })}\n`);
+  res.status(204).end();
+});
+
+const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
+server.keepAliveTimeout = 60_000;
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});
