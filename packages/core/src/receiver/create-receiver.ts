@@ -1,5 +1,6 @@
 import type { Authenticator } from '../auth/authenticator.js';
 import { decodeBody } from '../body/decode-body.js';
+import { checkJsonDepth } from '../body/json-depth.js'; // hostile (issue 10)
 import { DEFAULT_BODY_LIMITS, type BodyLimits } from '../body/limits.js';
 import { readBody } from '../body/read-body.js';
 import { WebhookError, isWebhookError } from '../errors/webhook-error.js';
@@ -9,6 +10,7 @@ import { ACCEPTED, errorResponse } from '../http/error-response.js';
 import type { WebhookRequest, WebhookResponse } from '../http/webhook-request.js';
 import type { Dispatcher } from '../inbox/dispatcher.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
+import { checkStoredLabel } from '../providers/stored-label.js'; // hostile (issue 10)
 import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
 import { DEFAULT_RETENTION_MS, type WebhookStore } from '../stores/webhook-store.js';
 import { checkContentType } from './check-content-type.js';
@@ -86,6 +88,9 @@ export function createReceiver<
     checkContentType(headers);
     const now = clock();
     for (const auth of headerAuth) auth.verify({ headers, body: emptyBody, now });
+    // hostile (issue 10): what the headers alone decide for body signatures, before the body is read.
+    for (const auth of wireAuth) auth.checkHeaders?.({ headers, now });
+    for (const auth of decodedAuth) auth.checkHeaders?.({ headers, now });
     // The body's successive forms (wire bytes, decoded bytes, text, parsed JSON) are each let go as
     // soon as the next exists, so a large delivery does not hold them all at once (see `LARGE_BODY`).
     let wire: Buffer | undefined = await readBody(request.body, headers, limits);
@@ -98,8 +103,10 @@ export function createReceiver<
     );
     wire = undefined;
     for (const auth of decodedAuth) auth.verify({ headers, body: decoded, now });
+    checkJsonDepth(decoded); // hostile (issue 10, D5): refused at receipt, never acknowledged then dead
 
     const deliveryKey = provider.deliveryKey(headers, decoded);
+    checkStoredLabel(deliveryKey, 'delivery key'); // hostile (issue 10, D8)
     let text: string | undefined = decodeUtf8(decoded);
     const large = decoded.length >= LARGE_BODY;
     decoded = undefined;
@@ -114,6 +121,7 @@ export function createReceiver<
     if (type === undefined) {
       throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
     }
+    checkStoredLabel(type, 'event type'); // hostile (issue 10, D8)
     const receivedAt = new Date(now);
     if (store === undefined) {
       const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt, headers });
