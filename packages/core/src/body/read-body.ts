@@ -93,11 +93,16 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
       settled = true;
       clearTimeout(timer);
       stream.off('close', onClose);
+      // Refused (timeout, budget, sender gone): the stream is paused or finished, so nothing more is
+      // buffered, and once the answer is written Node discards the rest of the body. What raw-body
+      // holds is garbage from then on. Node emits no 'close' on a request abandoned mid-body, so
+      // waiting for one would leak the reservation.
+      if (error) release();
       if (error) reject(error);
       else resolve(body ?? Buffer.alloc(0));
     };
-    // The bytes stay reserved while raw-body may hold them: until it finishes, or the stream closes
-    // (raw-body does not notice a bare 'close'), whichever comes first, on every path.
+    // The bytes stay reserved while they may be buffered: until raw-body finishes, the stream closes or
+    // the read is refused, whichever comes first, on every path.
     let released = false;
     const release = (): void => {
       if (released) return;
