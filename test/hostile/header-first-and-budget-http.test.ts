@@ -55,8 +55,8 @@ describe('header-first refusal (issue 10, item 3)', () => {
 });
 
 describe('D3: a flood of large unauthenticated bodies (issue 10, item 3)', () => {
-  // Well-formed, fresh, wrong: only the body can tell, so each body must be read before its 401.
-  const forged = () => ({ ...json, 'terra-signature': `t=${nowSeconds()},v1=${HEX}` });
+  // fixtures/flood.ts signs well-formed, fresh and wrong: only the body can tell, so each body must be
+  // read before its 401.
 
   it.each([
     ['declared lengths (128 x 16 MiB)', 128, false],
