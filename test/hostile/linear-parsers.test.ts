@@ -13,8 +13,10 @@ import { standardWebhooks } from '../../packages/core/src/auth/standard-webhooks
 import { terraSignature } from '../../packages/core/src/auth/terra-signature.js';
 import { parseFlexibleTimestamp, parseUnixSeconds } from '../../packages/core/src/auth/timestamp.js';
 import { parseContentEncoding } from '../../packages/core/src/body/content-encoding.js';
+import { checkJsonDepth } from '../../packages/core/src/body/json-depth.js';
 import type { IncomingHeaders } from '../../packages/core/src/http/webhook-request.js';
 import { isoEpochMs } from '../../packages/core/src/providers/iso-timestamp.js';
+import { checkStoredLabel } from '../../packages/core/src/providers/stored-label.js';
 import { terraDatePart } from '../../packages/core/src/providers/terra/timestamps.js';
 import { numericValueOf } from '../../packages/core/src/providers/thryve/points.js';
 import { thryveDay, thryveEpochMs } from '../../packages/core/src/providers/thryve/timestamps.js';
@@ -33,6 +35,8 @@ function verifyWith(auth: Authenticator, header: string, extra: Record<string, s
 
 const parsers: Record<string, (input: string) => unknown> = {
   'thryve numericValueOf (D2)': numericValueOf,
+  'checkJsonDepth (D5)': (value) => checkJsonDepth(Buffer.from(value)),
+  'checkStoredLabel (D8)': (value) => checkStoredLabel(value, 'event type'),
   isoEpochMs,
   thryveEpochMs,
   thryveDay: (value) => thryveDay(value, 120),
@@ -65,7 +69,7 @@ const parsers: Record<string, (input: string) => unknown> = {
 
 /** Units that keep a backtracking engine busy: digits, separators, signs, the alphabets of each format. */
 const unit = fc.oneof(
-  fc.constantFrom('1', '0', '.', '1.', 'e1', ',', ';', ' ', '\t', '=', 'v1,', 't=1,', 'v1=', 'A', 'a', '+', '-', ':', '00:', 'Z', 'T', '/'),
+  fc.constantFrom('1', '0', '.', '1.', 'e1', ',', ';', ' ', '\t', '=', 'v1,', 't=1,', 'v1=', 'A', 'a', '+', '-', ':', '00:', 'Z', 'T', '/', '[', '{"a":', '"\\\\', '\\"', '[]'),
   fc.string({ unit: fc.constantFrom('0', '1', '9', '.', 'e', 'E', '+', '-', ',', ';', ' ', '=', ':', 'T', 'Z', 'a', 'A', '/', '\t'), minLength: 1, maxLength: 4 }),
 );
 const prefix = fc.constantFrom('', '1', '+', '2024-04-29T10:00:00.', '2024-04-29T10:00:00+', 'Basic ', 't=1,v1=', 'v1,', 'application/json;', 'gzip,');
