@@ -42,6 +42,7 @@ describe.each([
     expect(outcome.growthBytes, facts).toBeLessThan(BOUNDS.maxGrowthBytes);
     expect(outcome.slowestPingMs, facts).toBeLessThan(BOUNDS.maxPingMs);
     const handled = app.lines.filter((line) => 'handled' in line).at(-1) as { handled: { points: number } };
-    expect(handled.handled.points).toBe(thryveSamples['event.data.epoch.create']().data.epochData.length);
+    const sample = thryveSamples['event.data.epoch.create']() as unknown as { data: { epochData: unknown[] } };
+    expect(handled.handled.points).toBe(sample.data.epochData.length);
   }, 120_000);
 });
