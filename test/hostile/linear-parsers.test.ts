@@ -19,7 +19,9 @@ import { isoEpochMs } from '../../packages/core/src/providers/iso-timestamp.js';
 import { checkStoredLabel } from '../../packages/core/src/providers/stored-label.js';
 import { terraDatePart } from '../../packages/core/src/providers/terra/timestamps.js';
 import { numericValueOf } from '../../packages/core/src/providers/thryve/points.js';
-import { thryveDay, thryveEpochMs } from '../../packages/core/src/providers/thryve/timestamps.js';
+import { TIMESTAMP_TYPE_PATTERN } from '../../packages/core/src/providers/thryve/schemas/common.js';
+import { THRYVE_ISO_TIMESTAMP_PATTERN, thryveDay, thryveEpochMs } from '../../packages/core/src/providers/thryve/timestamps.js';
+import { vitalResourceOf } from '../../packages/core/src/providers/vital/event-types.js';
 import { checkContentType } from '../../packages/core/src/receiver/check-content-type.js';
 import { describeScaling, looksLinear, scaling } from './support/linear-time.js';
 
@@ -41,6 +43,10 @@ const parsers: Record<string, (input: string) => unknown> = {
   thryveEpochMs,
   thryveDay: (value) => thryveDay(value, 120),
   terraDatePart,
+  vitalResourceOf,
+  // The schema patterns, compiled as ajv compiles them (unicode flag).
+  'schema pattern: Thryve ISO timestamp': (value) => new RegExp(THRYVE_ISO_TIMESTAMP_PATTERN, 'u').test(value),
+  'schema pattern: Thryve timestampType': (value) => new RegExp(TIMESTAMP_TYPE_PATTERN, 'u').test(value),
   parseFlexibleTimestamp,
   parseUnixSeconds,
   parseContentEncoding,
@@ -72,7 +78,7 @@ const unit = fc.oneof(
   fc.constantFrom('1', '0', '.', '1.', 'e1', ',', ';', ' ', '\t', '=', 'v1,', 't=1,', 'v1=', 'A', 'a', '+', '-', ':', '00:', 'Z', 'T', '/', '[', '{"a":', '"\\\\', '\\"', '[]'),
   fc.string({ unit: fc.constantFrom('0', '1', '9', '.', 'e', 'E', '+', '-', ',', ';', ' ', '=', ':', 'T', 'Z', 'a', 'A', '/', '\t'), minLength: 1, maxLength: 4 }),
 );
-const prefix = fc.constantFrom('', '1', '+', '2024-04-29T10:00:00.', '2024-04-29T10:00:00+', 'Basic ', 't=1,v1=', 'v1,', 'application/json;', 'gzip,');
+const prefix = fc.constantFrom('', '1', '+', 'daily.data.', '2024-04-29 10:00:00.', '2024-04-29T10:00:00.', '2024-04-29T10:00:00+', 'Basic ', 't=1,v1=', 'v1,', 'application/json;', 'gzip,');
 const suffix = fc.constantFrom('', 'x', ' x', 'e', '.', '!', '\u0000', ',x', '=x');
 
 describe('every payload and header parser runs in linear time (issue 10, item 2)', () => {

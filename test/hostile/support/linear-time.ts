@@ -11,8 +11,12 @@ import { performance } from 'node:perf_hooks';
 export const SHORT = 10_000;
 export const LONG = 100_000;
 const MAX_RATIO = 50;
-/** Timings below this are noise; a ratio is only meaningful above it. */
-const FLOOR_MS = 0.2;
+/**
+ * Timings below this are noise (a young-generation GC at 100,000 characters alone can cost more than
+ * the work at 10,000); a ratio is only meaningful above it. Safe: a quadratic parser does ~10⁸ steps
+ * on 10,000 characters, tens of milliseconds at least.
+ */
+const FLOOR_MS = 1;
 /** No parser may spend this long on 100,000 characters (D2's regex took 8–12 s). */
 export const LONG_CEILING_MS = 150;
 
