@@ -35,8 +35,9 @@ export interface Authenticator {
   /**
    * For `'wire'` and `'decoded'` authenticators: everything the headers alone decide (the signature
    * header's presence and syntax, the timestamp and its tolerance), run before the body is read, so a
-   * request those refuse costs no body reading. Throws as `verify` would; `verify` repeats the same
-   * checks, so calling this is an optimisation, never a requirement.
+   * request those refuse costs no body reading. Throws as `verify` would. `verify` makes the same
+   * checks itself when this was not called first (with the same headers object and `now`), and
+   * reuses this call's parse when it was.
    */
   checkHeaders?(input: HeaderCheckInput): void;
 }

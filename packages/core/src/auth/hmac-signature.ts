@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookError } from '../errors/webhook-error.js';
 import type { Authenticator, AuthInput, HeaderCheckInput } from './authenticator.js';
+import { HeaderCheckCache } from './header-check-cache.js';
 import { checkTolerance, normalizeHeaderName } from './config-checks.js';
 import { digestsEqual } from './constant-time.js';
 import { decodeBase64, decodeHex } from './encoding.js';
@@ -102,15 +103,17 @@ export function hmacSignature(options: HmacSignatureOptions): Authenticator {
   const decode = encoding === 'hex' ? decodeHex : decodeBase64;
   const name = `HMAC-${algorithm.toUpperCase()}`;
 
+  const checked = new HeaderCheckCache<{ signature: Buffer; timestamp: string | undefined }>();
+
   return {
     stage: signedBytes,
     description:
       `${name} (${encoding}) in ${header} over the ${signedBytes === 'wire' ? 'body as received' : 'decoded body'}` +
       (timestampHeader === undefined ? '' : ` followed by ${timestampHeader}`) +
       (toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`),
-    checkHeaders: (input) => void checkSignedHeaders(input),
+    checkHeaders: ({ headers, now }) => checked.remember(headers, now, () => checkSignedHeaders({ headers, now })),
     verify({ headers, body, now }: AuthInput): void {
-      const { signature, timestamp } = checkSignedHeaders({ headers, now });
+      const { signature, timestamp } = checked.take(headers, now, () => checkSignedHeaders({ headers, now }));
       let matched = false;
       for (const key of keys) {
         const hmac = createHmac(algorithm, key).update(body);

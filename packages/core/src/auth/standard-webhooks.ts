@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { WebhookError } from '../errors/webhook-error.js';
 import type { IncomingHeaders } from '../http/webhook-request.js';
 import type { Authenticator, AuthInput, HeaderCheckInput } from './authenticator.js';
+import { HeaderCheckCache } from './header-check-cache.js';
 import { checkTolerance } from './config-checks.js';
 import { digestsEqual } from './constant-time.js';
 import { decodeBase64 } from './encoding.js';
@@ -36,12 +37,14 @@ export function standardWebhooks(options: StandardWebhooksOptions): Authenticato
   const keys = standardWebhooksKeys(options.secrets, OWNER).map((key) => hmacKey(key));
   const toleranceSeconds = checkTolerance(options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds, OWNER);
 
+  const checked = new HeaderCheckCache<SignedHeaders>();
+
   return {
     stage: 'wire',
     description: `Standard Webhooks signature (svix-* or webhook-* headers, HMAC-SHA256${toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`})`,
-    checkHeaders: (input) => void checkSignedHeaders(input),
+    checkHeaders: ({ headers, now }) => checked.remember(headers, now, () => checkSignedHeaders({ headers, now })),
     verify({ headers, body, now }: AuthInput): void {
-      const { id, timestamp, signatures } = checkSignedHeaders({ headers, now });
+      const { id, timestamp, signatures } = checked.take(headers, now, () => checkSignedHeaders({ headers, now }));
       const signedPrefix = `${id.value}.${timestamp.value}.`;
       let matched = false;
       for (const key of keys) {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookError } from '../errors/webhook-error.js';
 import type { Authenticator, AuthInput, HeaderCheckInput } from './authenticator.js';
+import { HeaderCheckCache } from './header-check-cache.js';
 import { checkTolerance } from './config-checks.js';
 import { digestsEqual } from './constant-time.js';
 import { decodeHex } from './encoding.js';
@@ -33,12 +34,14 @@ export function terraSignature(options: TerraSignatureOptions): Authenticator {
   const keys = normalizeSecrets(options.secrets, OWNER).map((secret) => hmacKey(secret));
   const toleranceSeconds = checkTolerance(options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds, OWNER);
 
+  const checked = new HeaderCheckCache<ParsedTerraHeader>();
+
   return {
     stage: 'wire',
     description: `Terra signature (terra-signature, HMAC-SHA256${toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`})`,
-    checkHeaders: (input) => void checkTerraHeaders(input),
+    checkHeaders: ({ headers, now }) => checked.remember(headers, now, () => checkTerraHeaders({ headers, now })),
     verify({ headers, body, now }: AuthInput): void {
-      const { timestamp, signatures } = checkTerraHeaders({ headers, now });
+      const { timestamp, signatures } = checked.take(headers, now, () => checkTerraHeaders({ headers, now }));
 
       let matched = false;
       for (const key of keys) {

@@ -133,6 +133,18 @@ describe('terraSignature: tolerance', () => {
     expect(() => other.checkHeaders?.({ headers, now: (T + 10_000) * 1000 })).toThrow(expect.objectContaining({ code: 'timestamp_out_of_tolerance' }));
     expect(() => other.checkHeaders?.({ headers, now: T * 1000 })).not.toThrow();
   });
+
+  it('verify reuses checkHeaders only for the same headers and clock: a later verify checks the window again', () => {
+    const auth = terraSignature({ secrets: SECRET });
+    const sameHeaders = { 'terra-signature': HEADER };
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectAccepted(auth, sameHeaders, BODY, NOW);
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectRefused(auth, sameHeaders, BODY, NOW + 10_000_000, 'timestamp_out_of_tolerance');
+    // The cached parse never vouches for the body: a tampered body still fails.
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectRefused(auth, sameHeaders, Buffer.from('{"tampered":true}'), NOW, 'invalid_signature');
+  });
 });
 
 describe('terraSignature: several secrets', () => {
