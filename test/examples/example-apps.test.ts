@@ -70,7 +70,8 @@ function terraSigned(body: Buffer, traceId: string, t: number, secret = TERRA_SE
     path: '/webhooks/terra',
     body,
     headers: { 'content-type': 'application/json', 'terra-signature': `t=${t},v1=${v1}`, 'x-terra-trace-id': traceId },
-    deliveryKey: `terra:${traceId}`,
+    // hostile (issue 10, D6): Terra's key is the body's SHA-256; the unsigned trace id is not used.
+    deliveryKey: `terra:sha256:${createHash('sha256').update(body).digest('hex')}`,
   };
 }
 

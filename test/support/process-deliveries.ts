@@ -128,7 +128,8 @@ export function terraSleep(options: { userId: string; summaryId: string; runId: 
   return {
     provider: 'terra',
     path: '/webhooks/terra',
-    deliveryKey: `terra:${traceId}`,
+    // hostile (issue 10, D6): Terra's key is the body's SHA-256; the unsigned trace id is not used.
+    deliveryKey: `terra:sha256:${createHash('sha256').update(JSON.stringify(payload)).digest('hex')}`,
     record: { provider: 'terra', kind: 'terra.sleep', userId: options.userId, key: options.summaryId },
     version: 0,
     storedVersion: undefined,

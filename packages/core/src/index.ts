@@ -3,7 +3,11 @@ export { WEBHOOK_ERROR_STATUS, WebhookError, isWebhookError, type WebhookErrorCo
 export type { BodySource, IncomingHeaders, WebhookRequest, WebhookResponse } from './http/webhook-request.js';
 export { nodeBodySource, type ParserTraces } from './http/node-body-source.js';
 export { DEFAULT_BODY_LIMITS, type BodyLimits } from './body/limits.js';
-export type { Authenticator, AuthInput } from './auth/authenticator.js';
+export { BodyBudget, SHARED_BODY_BUDGET } from './body/body-budget.js'; // hostile (issue 10)
+export { MAX_JSON_DEPTH } from './body/json-depth.js'; // hostile (issue 10)
+export { MAX_LABEL_LENGTH } from './providers/stored-label.js'; // hostile (issue 10)
+export type { Authenticator, AuthInput, HeaderCheckInput } from './auth/authenticator.js'; // hostile: HeaderCheckInput
+export { DEFAULT_HMAC_TOLERANCE_SECONDS } from './auth/hmac-signature.js'; // hostile (issue 10)
 export { SchemaValidator, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
 export type { ProviderName, RecordRef, WebhookEventBase } from './events/webhook-event.js';
 export type { ErrorEvent, ErrorPhase, InvalidDeliveryEvent, UnknownDeliveryEvent } from './events/delivery-events.js';

@@ -13,6 +13,9 @@ export interface AuthInput {
   readonly now: number;
 }
 
+/** What an authenticator sees of a delivery before its body is read. */
+export type HeaderCheckInput = Omit<AuthInput, 'body'>;
+
 /**
  * One way of authenticating a delivery. The receiver runs each authenticator at its stage and refuses
  * the delivery when `verify` throws.
@@ -29,4 +32,12 @@ export interface Authenticator {
   readonly description: string;
   /** Returns when the delivery is authentic; throws a `WebhookError` (status 401) otherwise. */
   verify(input: AuthInput): void;
+  /**
+   * For `'wire'` and `'decoded'` authenticators: everything the headers alone decide (the signature
+   * header's presence and syntax, the timestamp and its tolerance), run before the body is read, so a
+   * request those refuse costs no body reading. Throws as `verify` would. `verify` makes the same
+   * checks itself when this was not called first (with the same headers object and `now`), and
+   * reuses this call's parse when it was.
+   */
+  checkHeaders?(input: HeaderCheckInput): void;
 }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { WebhookError } from '../errors/webhook-error.js';
 import type { IncomingHeaders } from '../http/webhook-request.js';
-import type { Authenticator, AuthInput } from './authenticator.js';
+import type { Authenticator, AuthInput, HeaderCheckInput } from './authenticator.js';
+import { HeaderCheckCache } from './header-check-cache.js';
 import { checkTolerance } from './config-checks.js';
 import { digestsEqual } from './constant-time.js';
 import { decodeBase64 } from './encoding.js';
@@ -36,33 +37,14 @@ export function standardWebhooks(options: StandardWebhooksOptions): Authenticato
   const keys = standardWebhooksKeys(options.secrets, OWNER).map((key) => hmacKey(key));
   const toleranceSeconds = checkTolerance(options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds, OWNER);
 
+  const checked = new HeaderCheckCache<SignedHeaders>();
+
   return {
     stage: 'wire',
     description: `Standard Webhooks signature (svix-* or webhook-* headers, HMAC-SHA256${toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`})`,
+    checkHeaders: ({ headers, now }) => checked.remember(headers, now, () => checkSignedHeaders({ headers, now })),
     verify({ headers, body, now }: AuthInput): void {
-      const signatureHeader = pick(headers, 'signature', 'malformed_signature');
-      if (signatureHeader === undefined) {
-        throw new WebhookError(
-          'missing_signature',
-          'No svix-signature (or webhook-signature) header. Check that this URL is the endpoint configured in the Vital (Junction) dashboard, and that no proxy strips the header.',
-        );
-      }
-      const id = pick(headers, 'id', 'malformed_signature');
-      if (id === undefined) {
-        throw new WebhookError(
-          'missing_signature',
-          `No ${signatureHeader.family}-id header; it is part of what is signed. Check that no proxy strips it.`,
-        );
-      }
-      const timestamp = pick(headers, 'timestamp', 'invalid_timestamp');
-      if (timestamp === undefined || parseUnixSeconds(timestamp.value) === undefined) {
-        throw new WebhookError(
-          'invalid_timestamp',
-          `The ${timestamp?.family ?? signatureHeader.family}-timestamp header is ${timestamp === undefined ? 'missing' : 'not unix seconds'}; it is part of what is signed.`,
-        );
-      }
-      const signatures = parseSignatures(signatureHeader.value, signatureHeader.family);
-
+      const { id, timestamp, signatures } = checked.take(headers, now, () => checkSignedHeaders({ headers, now }));
       const signedPrefix = `${id.value}.${timestamp.value}.`;
       let matched = false;
       for (const key of keys) {
@@ -78,11 +60,44 @@ export function standardWebhooks(options: StandardWebhooksOptions): Authenticato
             'the whole value), and that the body reaches wearhook exactly as received, before any JSON parsing.',
         );
       }
-      if (toleranceSeconds !== null) {
-        assertWithinTolerance(Number(timestamp.value) * 1000, now, toleranceSeconds, `${timestamp.family}-timestamp`);
-      }
     },
   };
+
+  /** Presence and syntax of the three headers, and the timestamp window: decided before the body is read. */
+  function checkSignedHeaders({ headers, now }: HeaderCheckInput): SignedHeaders {
+    const signatureHeader = pick(headers, 'signature', 'malformed_signature');
+    if (signatureHeader === undefined) {
+      throw new WebhookError(
+        'missing_signature',
+        'No svix-signature (or webhook-signature) header. Check that this URL is the endpoint configured in the Vital (Junction) dashboard, and that no proxy strips the header.',
+      );
+    }
+    const id = pick(headers, 'id', 'malformed_signature');
+    if (id === undefined) {
+      throw new WebhookError(
+        'missing_signature',
+        `No ${signatureHeader.family}-id header; it is part of what is signed. Check that no proxy strips it.`,
+      );
+    }
+    const timestamp = pick(headers, 'timestamp', 'invalid_timestamp');
+    if (timestamp === undefined || parseUnixSeconds(timestamp.value) === undefined) {
+      throw new WebhookError(
+        'invalid_timestamp',
+        `The ${timestamp?.family ?? signatureHeader.family}-timestamp header is ${timestamp === undefined ? 'missing' : 'not unix seconds'}; it is part of what is signed.`,
+      );
+    }
+    const signatures = parseSignatures(signatureHeader.value, signatureHeader.family);
+    if (toleranceSeconds !== null) {
+      assertWithinTolerance(Number(timestamp.value) * 1000, now, toleranceSeconds, `${timestamp.family}-timestamp`);
+    }
+    return { id, timestamp, signatures };
+  }
+}
+
+interface SignedHeaders {
+  readonly id: FoundHeader;
+  readonly timestamp: FoundHeader;
+  readonly signatures: readonly Buffer[];
 }
 
 interface FoundHeader {

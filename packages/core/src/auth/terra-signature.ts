@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { WebhookError } from '../errors/webhook-error.js';
-import type { Authenticator, AuthInput } from './authenticator.js';
+import type { Authenticator, AuthInput, HeaderCheckInput } from './authenticator.js';
+import { HeaderCheckCache } from './header-check-cache.js';
 import { checkTolerance } from './config-checks.js';
 import { digestsEqual } from './constant-time.js';
 import { decodeHex } from './encoding.js';
@@ -33,12 +34,14 @@ export function terraSignature(options: TerraSignatureOptions): Authenticator {
   const keys = normalizeSecrets(options.secrets, OWNER).map((secret) => hmacKey(secret));
   const toleranceSeconds = checkTolerance(options.toleranceSeconds === undefined ? 300 : options.toleranceSeconds, OWNER);
 
+  const checked = new HeaderCheckCache<ParsedTerraHeader>();
+
   return {
     stage: 'wire',
     description: `Terra signature (terra-signature, HMAC-SHA256${toleranceSeconds === null ? '' : `, tolerance ${toleranceSeconds} s`})`,
+    checkHeaders: ({ headers, now }) => checked.remember(headers, now, () => checkTerraHeaders({ headers, now })),
     verify({ headers, body, now }: AuthInput): void {
-      const [name, value] = findHeader(headers);
-      const { timestamp, signatures } = parseTerraHeader(value, name);
+      const { timestamp, signatures } = checked.take(headers, now, () => checkTerraHeaders({ headers, now }));
 
       let matched = false;
       for (const key of keys) {
@@ -54,9 +57,16 @@ export function terraSignature(options: TerraSignatureOptions): Authenticator {
             '(used as is, not base64-decoded), and that the body reaches wearhook exactly as received, before any JSON parsing.',
         );
       }
-      if (toleranceSeconds !== null) assertWithinTolerance(Number(timestamp) * 1000, now, toleranceSeconds, `${name} (t=)`);
     },
   };
+
+  /** The header's syntax and the timestamp window: decided before the body is read. */
+  function checkTerraHeaders({ headers, now }: HeaderCheckInput): ParsedTerraHeader {
+    const [name, value] = findHeader(headers);
+    const parsed = parseTerraHeader(value, name);
+    if (toleranceSeconds !== null) assertWithinTolerance(Number(parsed.timestamp) * 1000, now, toleranceSeconds, `${name} (t=)`);
+    return parsed;
+  }
 }
 
 function findHeader(headers: AuthInput['headers']): [name: string, value: string] {

@@ -1,3 +1,5 @@
+import type { BodyBudget } from './body-budget.js';
+
 /** Bounds on reading and decoding one delivery's body. */
 export interface BodyLimits {
   /** Largest body accepted as sent on the wire (still compressed), in bytes. Larger: 413 `body_too_large`. */
@@ -9,6 +11,13 @@ export interface BodyLimits {
   maxDecodedBytes: number;
   /** Time allowed for the whole body to arrive, in milliseconds, from when reading starts. Slower: 408 `body_timeout`. */
   bodyTimeoutMs: number;
+  /**
+   * The bound on body bytes being read at once, shared with every receiver given the same budget.
+   * Default `SHARED_BODY_BUDGET` (128 MiB, one per process). Over it: 503 `too_many_bytes_in_flight`
+   * with `Retry-After`, before the body is buffered. Keep it at least `maxWireBytes`, or the largest
+   * bodies can never be received.
+   */
+  bodyBudget?: BodyBudget;
 }
 
 const MiB = 1024 * 1024;

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type getRawBodyFunction from 'raw-body';
 import { WebhookError } from '../errors/webhook-error.js';
 import { headerValue, type BodySource, type IncomingHeaders } from '../http/webhook-request.js';
+import { overBudget, SHARED_BODY_BUDGET } from './body-budget.js';
 import { wireTooLarge } from './body-errors.js';
 import type { BodyLimits } from './limits.js';
 
@@ -20,7 +21,9 @@ const KEEP_RAW_BYTES =
  * - `buffer`: returned as it is, after the wire limit and a check that it matches `Content-Length`.
  * - `consumed`: refused at once.
  *
- * Throws `WebhookError`: 413 `body_too_large`, 408 `body_timeout`, 400 `body_incomplete` (the sender
+ * Streamed bytes count against `limits.bodyBudget` (default `SHARED_BODY_BUDGET`) while they are read.
+ *
+ * Throws `WebhookError`: 503 `too_many_bytes_in_flight`, 413 `body_too_large`, 408 `body_timeout`, 400 `body_incomplete` (the sender
  * went away or sent fewer bytes than `Content-Length`), 500 `body_already_consumed` (a setup error; the
  * message says how to mount the middleware).
  */
@@ -81,6 +84,10 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   if (declared !== undefined && declared > limits.maxWireBytes) {
     return Promise.reject(wireTooLarge(limits.maxWireBytes, declared));
   }
+  // Reserved before anything is buffered: by the declared length, else chunk by chunk (see onData).
+  const budget = limits.bodyBudget ?? SHARED_BODY_BUDGET;
+  if (declared !== undefined && !budget.tryReserve(declared)) return Promise.reject(overBudget(budget));
+  let reserved = declared ?? 0;
   const getRawBody = loadRawBody();
 
   return new Promise<Buffer>((resolve, reject) => {
@@ -90,8 +97,34 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
       settled = true;
       clearTimeout(timer);
       stream.off('close', onClose);
+      // Refused (timeout, budget, sender gone): the stream is paused or finished, so nothing more is
+      // buffered, and once the answer is written Node discards the rest of the body. What raw-body
+      // holds is garbage from then on. Node emits no 'close' on a request abandoned mid-body, so
+      // waiting for one would leak the reservation.
+      if (error) release();
       if (error) reject(error);
       else resolve(body ?? Buffer.alloc(0));
+    };
+    // The bytes stay reserved while they may be buffered: until raw-body finishes, the stream closes or
+    // the read is refused, whichever comes first, on every path.
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      budget.release(reserved);
+      stream.off('data', onData);
+      stream.off('close', release);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (declared !== undefined || released) return;
+      if (budget.tryReserve(chunk.length)) {
+        reserved += chunk.length;
+        return;
+      }
+      settle(overBudget(budget));
+      // As on timeout: not destroyed, so the 503 is written; it carries `Connection: close`.
+      stream.unpipe();
+      stream.pause();
     };
     const timer = setTimeout(() => {
       settle(
@@ -112,10 +145,19 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
       if (!stream.readableEnded) settle(incomplete('The sender closed the connection before the body was complete.'));
     };
     stream.on('close', onClose);
+    stream.on('close', release);
     getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
-      (body) => settle(undefined, body),
-      (error: unknown) => settle(fromRawBodyError(error, limits)),
+      (body) => {
+        release();
+        settle(undefined, body);
+      },
+      (error: unknown) => {
+        release();
+        settle(fromRawBodyError(error, limits));
+      },
     );
+    // After raw-body's listener, which has switched the stream to flowing mode.
+    stream.on('data', onData);
   });
 }
 

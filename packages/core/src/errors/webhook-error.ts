@@ -42,6 +42,21 @@ export const WEBHOOK_ERROR_STATUS = {
   invalid_payload: 422,
   /** The store could not persist the delivery; the provider should retry. */
   store_unavailable: 503,
+  /**
+   * Too many request body bytes are being read at once (the process-wide `limits.bodyBudget`, default
+   * 128 MiB); refused before the body is buffered, with `Retry-After`. The provider should retry.
+   */
+  too_many_bytes_in_flight: 503,
+  /**
+   * The JSON nests arrays and objects deeper than `MAX_JSON_DEPTH` (128). No provider sends that; such
+   * a payload is refused before it is parsed, never acknowledged and then failed while it is processed.
+   */
+  too_deeply_nested: 400,
+  /**
+   * The event type, or a delivery key, is not a label that can be stored as sent: it has NUL or other
+   * control characters, an unpaired surrogate, or more than `MAX_LABEL_LENGTH` (256) characters.
+   */
+  invalid_label: 400,
   /** No store is configured and a handler failed; answering 5xx makes the provider retry. */
   handler_failed: 500,
   /**

@@ -1,3 +1,4 @@
+import { BODY_BUDGET_RETRY_AFTER_SECONDS } from '../body/body-budget.js';
 import type { WebhookError } from '../errors/webhook-error.js';
 import type { WebhookResponse } from './webhook-request.js';
 
@@ -9,6 +10,8 @@ export function errorResponse(error: WebhookError): WebhookResponse {
   if (error.code === 'method_not_allowed') headers.allow = 'POST';
   // The rest of an unread body would otherwise be read as the next request on a kept-alive connection.
   if (error.code === 'body_timeout' || error.code === 'body_too_large') headers.connection = 'close';
+  // hostile (issue 10): the body budget refuses with the body unread, and says when to come back.
+  if (error.code === 'too_many_bytes_in_flight') Object.assign(headers, { connection: 'close', 'retry-after': String(BODY_BUDGET_RETRY_AFTER_SECONDS) });
   return {
     status: error.status,
     headers,

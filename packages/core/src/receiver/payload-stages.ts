@@ -1,5 +1,6 @@
 import { WebhookError } from '../errors/webhook-error.js';
 import type { EventContext, ProviderDefinition } from '../providers/provider-definition.js';
+import { checkStoredLabel } from '../providers/stored-label.js';
 import { checkDelivery, quarantined, type ClassifiedDelivery } from './classify-delivery.js';
 import { parseJson } from './parse-json.js';
 import type { ReceiverPipeline } from './pipeline.js';
@@ -27,6 +28,8 @@ export function parse(provider: ProviderDefinition<unknown>, text: string): { re
   if (type === undefined) {
     throw new WebhookError('invalid_envelope', `The body is JSON but not a ${provider.name} webhook envelope (no event type).`);
   }
+  // Stored exactly as sent, or refused: never a different label (issue 10, D8).
+  checkStoredLabel(type, 'event type');
   return { type, payload };
 }
 

@@ -1,4 +1,5 @@
 import type { WebhookRequest, WebhookResponse } from '../http/webhook-request.js';
+import { checkStoredLabel } from '../providers/stored-label.js';
 import type { Acknowledger } from './acknowledge-now.js';
 import { decodeUtf8 } from './parse-json.js';
 import { classify, parse, type ReceivedDelivery } from './payload-stages.js';
@@ -36,7 +37,6 @@ export async function receiveDelivery<Event>(
   checkMethodAndType(request);
   const now = pipeline.clock();
   authenticateHeaders(pipeline, headers, now);
-  // Integration point: a header-only precheck of the signature schemes goes here, before any body byte.
   // The body's successive forms (wire bytes, decoded bytes, text, parsed JSON) are each let go as soon
   // as the next exists, so a large delivery does not hold them all at once (see `LARGE_BODY`).
   let wire: Buffer | undefined = await readWireBody(pipeline, request);
@@ -46,6 +46,7 @@ export async function receiveDelivery<Event>(
   authenticateDecoded(pipeline, headers, decoded, now);
 
   const deliveryKey = provider.deliveryKey(headers, decoded);
+  checkStoredLabel(deliveryKey, 'delivery key');
   let text: string | undefined = decodeUtf8(decoded);
   const large = decoded.length >= LARGE_BODY;
   decoded = undefined;

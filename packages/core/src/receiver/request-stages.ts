@@ -1,4 +1,5 @@
 import { decodeBody } from '../body/decode-body.js';
+import { checkJsonDepth } from '../body/json-depth.js';
 import { readBody } from '../body/read-body.js';
 import { WebhookError } from '../errors/webhook-error.js';
 import type { IncomingHeaders, WebhookRequest } from '../http/webhook-request.js';
@@ -19,9 +20,15 @@ export function checkMethodAndType(request: Pick<WebhookRequest, 'method' | 'hea
   checkContentType(request.headers);
 }
 
-/** Schemes that need only the headers (web authentication), before any byte of the body is read. */
+/**
+ * Everything the headers alone decide, before any byte of the body is read: web authentication, and
+ * for the body signatures the presence and syntax of the signature header and the timestamp window,
+ * so a delivery those refuse costs no body buffering (issue 10).
+ */
 export function authenticateHeaders(pipeline: ReceiverPipeline<unknown>, headers: IncomingHeaders, now: number): void {
   for (const auth of pipeline.headerAuth) auth.verify({ headers, body: EMPTY_BODY, now });
+  for (const auth of pipeline.wireAuth) auth.checkHeaders?.({ headers, now });
+  for (const auth of pipeline.decodedAuth) auth.checkHeaders?.({ headers, now });
 }
 
 /** The body as sent, within the wire size limit and the slow-body timeout. */
@@ -40,7 +47,11 @@ export function decode(pipeline: ReceiverPipeline<unknown>, headers: IncomingHea
   return decodeBody(wire, Array.isArray(contentEncoding) ? contentEncoding.join(',') : contentEncoding, pipeline.limits.maxDecodedBytes);
 }
 
-/** Signatures over the decoded bytes. */
+/**
+ * Signatures over the decoded bytes; then the nesting depth, refused here rather than acknowledged and
+ * failing later in code that recurses (issue 10, D5).
+ */
 export function authenticateDecoded(pipeline: ReceiverPipeline<unknown>, headers: IncomingHeaders, decoded: Buffer, now: number): void {
   for (const auth of pipeline.decodedAuth) auth.verify({ headers, body: decoded, now });
+  checkJsonDepth(decoded);
 }

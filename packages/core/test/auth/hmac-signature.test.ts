@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { hmacSignature } from '../../src/auth/hmac-signature.js';
+import { DEFAULT_HMAC_TOLERANCE_SECONDS, hmacSignature } from '../../src/auth/hmac-signature.js';
 import { signHmac } from '../../src/auth/sign.js';
 import type { WebhookErrorCode } from '../../src/errors/webhook-error.js';
 import type { IncomingHeaders } from '../../src/http/webhook-request.js';
@@ -160,8 +160,20 @@ describe('hmacSignature: toleranceSeconds', () => {
     expectRefused(auth, headersFor('2024-13-01T00:00:00Z'), BODY, NOW, 'invalid_timestamp');
   });
 
-  it('is not enforced by default', () => {
-    const lax = hmacSignature({ secrets: SECRET });
+  it('defaults to a 24 h window when the timestamp header is present (issue 10, item 6)', () => {
+    const byDefault = hmacSignature({ secrets: SECRET });
+    expectAccepted(byDefault, headersFor(String(nowSeconds - DEFAULT_HMAC_TOLERANCE_SECONDS)), BODY, NOW);
+    expectAccepted(byDefault, headersFor(String(nowSeconds + DEFAULT_HMAC_TOLERANCE_SECONDS)), BODY, NOW);
+    // A capture replayed after the 7-day retention has forgotten its key is refused.
+    expectRefused(byDefault, headersFor(String(nowSeconds - 8 * 86_400)), BODY, NOW, 'timestamp_out_of_tolerance');
+    expectRefused(byDefault, headersFor(String(nowSeconds - DEFAULT_HMAC_TOLERANCE_SECONDS - 1)), BODY, NOW, 'timestamp_out_of_tolerance');
+    expectRefused(byDefault, headersFor('not a time at all'), BODY, NOW, 'invalid_timestamp');
+    // Without the header nothing changes: the timestamp stays optional by default.
+    expectAccepted(byDefault, { 'x-hmac-signature': mac(BODY).toString('hex') }, BODY, NOW);
+  });
+
+  it('toleranceSeconds: null is the explicit opt-out', () => {
+    const lax = hmacSignature({ secrets: SECRET, toleranceSeconds: null });
     expectAccepted(lax, headersFor('1000000000'), BODY, NOW);
     expectAccepted(lax, headersFor('not a time at all'), BODY, NOW);
   });

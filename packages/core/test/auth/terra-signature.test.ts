@@ -127,9 +127,23 @@ describe('terraSignature: tolerance', () => {
     expectAccepted(none, headers, BODY, Date.UTC(2100, 0, 1));
   });
 
-  it('reports a wrong secret before a stale timestamp', () => {
+  it('refuses a stale timestamp from the headers alone, before the body is read or the signature checked (issue 10, item 3)', () => {
     const other = terraSignature({ secrets: 'another secret' });
-    expectRefused(other, headers, BODY, (T + 10_000) * 1000, 'invalid_signature');
+    expectRefused(other, headers, BODY, (T + 10_000) * 1000, 'timestamp_out_of_tolerance');
+    expect(() => other.checkHeaders?.({ headers, now: (T + 10_000) * 1000 })).toThrow(expect.objectContaining({ code: 'timestamp_out_of_tolerance' }));
+    expect(() => other.checkHeaders?.({ headers, now: T * 1000 })).not.toThrow();
+  });
+
+  it('verify reuses checkHeaders only for the same headers and clock: a later verify checks the window again', () => {
+    const auth = terraSignature({ secrets: SECRET });
+    const sameHeaders = { 'terra-signature': HEADER };
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectAccepted(auth, sameHeaders, BODY, NOW);
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectRefused(auth, sameHeaders, BODY, NOW + 10_000_000, 'timestamp_out_of_tolerance');
+    // The cached parse never vouches for the body: a tampered body still fails.
+    auth.checkHeaders?.({ headers: sameHeaders, now: NOW });
+    expectRefused(auth, sameHeaders, Buffer.from('{"tampered":true}'), NOW, 'invalid_signature');
   });
 });
 

@@ -32,7 +32,7 @@ export type {
   TerraUserReauthEvent,
 } from './types.js';
 export { TERRA_ATHLETE_RECORD_KEY, TERRA_RECORD_KINDS, terraAthleteRecordRef, terraRecordKey, terraRecordRefs } from './record-keys.js';
-export { TERRA_REFERENCE_HEADER, TERRA_TRACE_ID_HEADER, terraDeliveryKey, terraReference } from './delivery-key.js';
+export { TERRA_REFERENCE_HEADER, TERRA_TRACE_ID_HEADER, terraDeliveryKey, terraReference, terraTraceId } from './delivery-key.js';
 export { terraDatePart, terraEpochMs } from './timestamps.js';
 export {
   TERRA_S3_DEFAULT_MAX_BYTES,

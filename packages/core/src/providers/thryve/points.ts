@@ -4,8 +4,10 @@ import { thryveDate, thryveDay } from './timestamps.js';
 import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
 
 // A plain decimal, as Thryve writes values ("53.0", "-1.5e3"). Number() alone would also take "",
-// " ", "0x10" and "Infinity", none of which is a measured number.
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/u;
+// " ", "0x10" and "Infinity", none of which is a measured number. Each character has one place to go:
+// `\d+\.?\d*` could split a run of digits between `\d+` and `\d*` in n ways, so a value of n digits and
+// a stray letter took O(n²) steps to refuse (100,000 digits blocked the event loop for ~10 s).
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/u;
 
 /** `value` as a number when it is one, else `undefined`. */
 export function numericValueOf(value: unknown): number | undefined {

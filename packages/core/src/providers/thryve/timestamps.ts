@@ -1,7 +1,11 @@
+import { parseIsoTimestamp } from '../iso-timestamp.js';
+
 /**
  * Thryve sends every timestamp either as an ISO 8601 string or as a unix integer, depending on the
- * account's `timestampType` setting. wearhook does not trust that setting: it reads each value by its
- * JSON type, so a delivery whose `timestampType` disagrees with its values still normalises.
+ * account's `timestampType` setting (`iso`/`ISO`/`unix`, in any letter case). wearhook does not trust
+ * that setting: it detects each value by itself (an ISO string or a unix number, seconds or
+ * milliseconds by magnitude), so a delivery whose `timestampType` disagrees with its values, or mixes
+ * them, still normalises. A string of digits is not read as unix: the schema refuses it too.
  *
  * Every function here is total: anything it cannot read gives `undefined`, never an exception. The
  * schemas use the same patterns and bounds, so a value that passed validation always normalises.
@@ -40,7 +44,7 @@ const DAY = 86_400_000;
 /** A Thryve timestamp as epoch milliseconds, or `undefined` when it is neither valid ISO nor unix. */
 export function thryveEpochMs(value: unknown): number | undefined {
   if (typeof value === 'number') return unixToMilliseconds(value);
-  if (typeof value === 'string') return parseIso(value)?.epochMs;
+  if (typeof value === 'string') return parseIsoTimestamp(value)?.epochMs;
   return undefined;
 }
 
@@ -68,7 +72,7 @@ export function thryveDay(value: unknown, timezoneOffsetMinutes?: number): strin
   if (typeof value === 'number') {
     instant = unixToMilliseconds(value);
   } else if (typeof value === 'string') {
-    const parsed = parseIso(value);
+    const parsed = parseIsoTimestamp(value);
     if (parsed === undefined) return undefined;
     if (!parsed.hasTime) return value.slice(0, 10);
     if (parsed.offsetMinutes !== 0) return value.slice(0, 10);
@@ -85,123 +89,6 @@ export function thryveDay(value: unknown, timezoneOffsetMinutes?: number): strin
 function unixToMilliseconds(value: number): number | undefined {
   if (!Number.isFinite(value) || value < 0 || value > THRYVE_MAX_UNIX_VALUE) return undefined;
   return Math.round(value >= THRYVE_UNIX_MS_THRESHOLD ? value : value * 1000);
-}
-
-interface ParsedIso {
-  readonly epochMs: number;
-  readonly hasTime: boolean;
-  readonly offsetMinutes: number;
-}
-
-/**
- * Reads a value of exactly the language of {@link THRYVE_ISO_TIMESTAMP_PATTERN} in one pass: the
- * fields by character position, then their ranges and the calendar by arithmetic, with no regex and
- * no `Date`. The tests check it against the pattern on generated strings.
- */
-function parseIso(value: string): ParsedIso | undefined {
-  const length = value.length;
-  if (length < 10 || value.charCodeAt(4) !== DASH || value.charCodeAt(7) !== DASH) return undefined;
-  const year = digits(value, 0, 4);
-  const month = digits(value, 5, 2);
-  const day = digits(value, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  const date = daysFromCivil(year, month, day) * DAY;
-  if (length === 10) return { epochMs: date, hasTime: false, offsetMinutes: 0 };
-
-  const separator = value.charCodeAt(10);
-  if (separator !== UPPER_T && separator !== LOWER_T && separator !== SPACE) return undefined;
-  if (length < 16 || value.charCodeAt(13) !== COLON) return undefined;
-  const hour = digits(value, 11, 2);
-  const minute = digits(value, 14, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59) return undefined;
-  let second = 0;
-  let millisecond = 0;
-  let at = 16;
-  if (at < length && value.charCodeAt(at) === COLON) {
-    second = digits(value, at + 1, 2);
-    if (second < 0 || second > 59) return undefined;
-    at += 3;
-    const mark = at < length ? value.charCodeAt(at) : 0;
-    if (mark === DOT || mark === COMMA) {
-      const first = ++at;
-      // Milliseconds are the first three digits; any further ones are dropped, not rounded.
-      while (at < length && isDigit(value.charCodeAt(at))) {
-        if (at - first < 3) millisecond = millisecond * 10 + (value.charCodeAt(at) - ZERO);
-        at++;
-      }
-      if (at === first) return undefined;
-      for (let place = at - first; place < 3; place++) millisecond *= 10;
-    }
-  }
-
-  let offsetMinutes = 0;
-  if (at < length) {
-    const mark = value.charCodeAt(at);
-    if (mark === UPPER_Z || mark === LOWER_Z) {
-      at++;
-    } else if (mark === PLUS || mark === MINUS) {
-      const offsetHours = digits(value, at + 1, 2);
-      if (offsetHours < 0 || offsetHours > 23) return undefined;
-      at += 3;
-      let offsetMins = 0;
-      if (at < length) {
-        if (value.charCodeAt(at) === COLON) at++;
-        offsetMins = digits(value, at, 2);
-        if (offsetMins < 0 || offsetMins > 59) return undefined;
-        at += 2;
-      }
-      offsetMinutes = (mark === MINUS ? -1 : 1) * (offsetHours * 60 + offsetMins);
-    } else {
-      return undefined;
-    }
-  }
-  if (at !== length) return undefined;
-  const epochMs = date + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond - offsetMinutes * MINUTE;
-  return { epochMs, hasTime: true, offsetMinutes };
-}
-
-const ZERO = 0x30;
-const DASH = 0x2d;
-const COLON = 0x3a;
-const DOT = 0x2e;
-const COMMA = 0x2c;
-const PLUS = 0x2b;
-const MINUS = 0x2d;
-const SPACE = 0x20;
-const UPPER_T = 0x54;
-const LOWER_T = 0x74;
-const UPPER_Z = 0x5a;
-const LOWER_Z = 0x7a;
-
-function isDigit(code: number): boolean {
-  return code >= ZERO && code <= ZERO + 9;
-}
-
-/** The `count` ASCII digits at `start` as a number, or -1 when any is missing or not a digit. */
-function digits(value: string, start: number, count: number): number {
-  if (start + count > value.length) return -1;
-  let result = 0;
-  for (let i = start; i < start + count; i++) {
-    const code = value.charCodeAt(i);
-    if (!isDigit(code)) return -1;
-    result = result * 10 + (code - ZERO);
-  }
-  return result;
-}
-
-function daysInMonth(year: number, month: number): number {
-  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`), any year 0-9999. */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function utcDate(epochMs: number): string | undefined {

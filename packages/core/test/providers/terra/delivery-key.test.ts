@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { terraDeliveryKey, terraReference } from '../../../src/providers/terra/delivery-key.js';
+import { terraDeliveryKey, terraReference, terraTraceId } from '../../../src/providers/terra/delivery-key.js';
 import { terraProvider } from '../../../src/providers/terra/provider.js';
 import { terraSamples } from '../../../src/providers/terra/samples.js';
 
 const body = Buffer.from(JSON.stringify(terraSamples.activity()));
 
 describe('terraDeliveryKey', () => {
-  it('is terra: and the X-Terra-Trace-Id, whatever the body', () => {
-    expect(terraProvider.deliveryKey({ 'x-terra-trace-id': '9a1c7e52-5b0f' }, body)).toBe('terra:9a1c7e52-5b0f');
-    expect(terraDeliveryKey({ 'x-terra-trace-id': ' 9a1c7e52-5b0f ' }, Buffer.from('{}'))).toBe('terra:9a1c7e52-5b0f');
-    expect(terraDeliveryKey({ 'x-terra-trace-id': ['first', 'second'] }, body)).toBe('terra:first');
+  it('ignores the unsigned X-Terra-Trace-Id (issue 10, D6); the trace id stays readable for correlation', () => {
+    const byBody = terraDeliveryKey({}, body);
+    expect(terraProvider.deliveryKey({ 'x-terra-trace-id': '9a1c7e52-5b0f' }, body)).toBe(byBody);
+    expect(terraDeliveryKey({ 'x-terra-trace-id': 'another-id' }, body)).toBe(byBody);
+    expect(terraTraceId({ 'x-terra-trace-id': ' 9a1c7e52-5b0f ' })).toBe('9a1c7e52-5b0f');
+    expect(terraTraceId({})).toBeUndefined();
   });
 
-  it('falls back to the SHA-256 of the decoded body without a trace id', () => {
+  it('is the SHA-256 of the decoded body', () => {
     expect(terraDeliveryKey({}, Buffer.from('{}'))).toBe('terra:sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
     expect(terraDeliveryKey({ 'x-terra-trace-id': '  ' }, Buffer.from('{}'))).toBe(terraDeliveryKey({}, Buffer.from('{}')));
     const other = Buffer.from(body);

@@ -1,0 +1,118 @@
+// Issue 10, item 3 and D3 over real HTTP, against the hostile app in a child process:
+// - what the headers alone decide is answered before the body is read (the sender stalls after 64 KiB
+//   of a declared 16 MiB, and the answer must still come at once);
+// - many concurrent large unauthenticated bodies stay within a bounded amount of memory: the shared
+//   body budget answers 503 `too_many_bytes_in_flight` with Retry-After before buffering.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { killAllApps, REPO_ROOT } from '../support/app-processes.js';
+import { BOUNDS, mb, measureAttack, removeHostileDirs, startHostileApp, type HostileApp } from './support/hostile-app.js';
+import { sendLarge } from './support/send-large.js';
+
+const MiB = 1024 * 1024;
+let app: HostileApp;
+
+beforeAll(async () => {
+  app = await startHostileApp();
+}, 60_000);
+afterAll(async () => {
+  await killAllApps();
+  removeHostileDirs();
+});
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const HEX = 'ab'.repeat(32);
+const B64 = Buffer.alloc(32, 7).toString('base64');
+const json = { 'content-type': 'application/json' };
+
+function codeOf(result: { readonly body: string }): unknown {
+  try {
+    return (JSON.parse(result.body) as { error?: { code?: unknown } }).error?.code;
+  } catch {
+    return result.body;
+  }
+}
+
+describe('header-first refusal (issue 10, item 3)', () => {
+  const cases: [string, string, Record<string, string>, string][] = [
+    ['Terra, t= outside the window', '/webhooks/terra', { 'terra-signature': `t=${nowSeconds() - 3600},v1=${HEX}` }, 'timestamp_out_of_tolerance'],
+    ['Terra, no v1=', '/webhooks/terra', { 'terra-signature': `t=${nowSeconds()}` }, 'malformed_signature'],
+    ['Terra, no signature header', '/webhooks/terra', {}, 'missing_signature'],
+    ['Vital, timestamp outside the window', '/webhooks/vital', { 'svix-id': 'msg_x', 'svix-timestamp': String(nowSeconds() - 3600), 'svix-signature': `v1,${B64}` }, 'timestamp_out_of_tolerance'],
+    ['Vital, malformed signature', '/webhooks/vital', { 'svix-id': 'msg_x', 'svix-timestamp': String(nowSeconds()), 'svix-signature': 'v1,not-base64!' }, 'malformed_signature'],
+    ['Vital, timestamp not unix seconds', '/webhooks/vital', { 'svix-id': 'msg_x', 'svix-timestamp': 'hello', 'svix-signature': `v1,${B64}` }, 'invalid_timestamp'],
+    ['Thryve, malformed signature', '/webhooks/thryve', { 'x-hmac-signature': 'zz' }, 'malformed_signature'],
+    ['Thryve, timestamp two days old', '/webhooks/thryve', { 'x-hmac-signature': HEX, 'x-hmac-timestamp': String(nowSeconds() - 2 * 86_400) }, 'timestamp_out_of_tolerance'],
+  ];
+
+  it.each(cases)('%s: answered before the body arrives', async (_name, path, headers, code) => {
+    // Declares 16 MiB, sends 64 KiB, then stalls: only a header-first refusal answers within a second.
+    const result = await sendLarge(app.url(path), { ...json, ...headers }, 16 * MiB, { stallAfterBytes: 64 * 1024, timeoutMs: 15_000 });
+    expect(codeOf(result), result.body).toBe(code);
+    expect(result.status).toBe(401);
+    expect(result.answeredAfterMs).toBeLessThan(1_000);
+  });
+});
+
+describe('D3: a flood of large unauthenticated bodies (issue 10, item 3)', () => {
+  // fixtures/flood.ts signs well-formed, fresh and wrong: only the body can tell, so each body must be
+  // read before its 401.
+
+  it.each([
+    ['declared lengths (128 x 16 MiB)', 128, false],
+    ['chunked bodies (64 x 16 MiB, no Content-Length)', 64, true],
+  ])('%s stay within the memory bound', async (_name, count, chunked) => {
+    const outcome = await measureAttack(app, () => flood(app.url('/webhooks/terra'), count, 16 * MiB, chunked));
+    const codes = outcome.result.map((result) => codeOf(result));
+    const facts = `blocked ${outcome.maxBlockMs.toFixed(0)} ms, grew ${mb(outcome.growthBytes)}, slowest ping ${outcome.slowestPingMs.toFixed(0)} ms; codes ${JSON.stringify(countBy(codes))}`;
+    expect(outcome.growthBytes, facts).toBeLessThan(BOUNDS.maxGrowthBytes);
+    expect(outcome.maxBlockMs, facts).toBeLessThan(BOUNDS.maxBlockMs);
+    expect(outcome.slowestPingMs, facts).toBeLessThan(BOUNDS.maxPingMs);
+    // Every request is answered: 401 once read, 503 with Retry-After before being buffered, or 408 when
+    // the flood itself slows the upload past bodyTimeoutMs.
+    for (const result of outcome.result) {
+      expect(['invalid_signature', 'too_many_bytes_in_flight', 'body_timeout'], facts).toContain(codeOf(result));
+      if (codeOf(result) === 'too_many_bytes_in_flight') {
+        expect(result.status).toBe(503);
+        expect(Number(result.retryAfter)).toBeGreaterThan(0);
+      }
+    }
+    expect(codes.filter((code) => code === 'too_many_bytes_in_flight').length, facts).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the budget is released on every path: a genuine delivery is accepted afterwards', async () => {
+    const { terraTestDelivery } = await import('@wearhook/core/testing');
+    const { body, headers } = terraTestDelivery('activity', { secret: 'process-terra-secret' });
+    const result = await sendLargeBuffer(app.url('/webhooks/terra'), body, headers);
+    expect(result).toBe(204);
+  });
+});
+
+interface FloodResult {
+  readonly status: number;
+  readonly retryAfter: string | null;
+  readonly body: string;
+}
+
+/** Runs fixtures/flood.ts in a child process and returns its results. */
+function flood(url: string, count: number, bytes: number, chunked: boolean): Promise<FloodResult[]> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'test/hostile/fixtures/flood.ts', url, String(count), String(bytes), chunked ? '1' : '0'],
+      { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024, timeout: 110_000 },
+      (error, stdout, stderr) => (error ? reject(new Error(`flood failed: ${stderr}`, { cause: error })) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as FloodResult[])),
+    );
+  });
+}
+
+function countBy(values: readonly unknown[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[String(value)] = (counts[String(value)] ?? 0) + 1;
+  return counts;
+}
+
+async function sendLargeBuffer(url: string, body: Buffer, headers: Record<string, string>): Promise<number> {
+  const { post } = await import('../support/app-processes.js');
+  return (await post(url, body, headers)).status;
+}
