@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hmacSignature } from '../../src/auth/hmac-signature.js';
 import {
   createMemoryStore,
+  createReceiver,
+  thryveProvider,
+  type ProviderDefinition,
+  type ThryveEvent,
   createTerraReceiver,
   createThryveReceiver,
   createVitalReceiver,
@@ -100,6 +105,43 @@ describe('in-process dispatch', () => {
     expect(await stateOf(store, delivery)).toMatchObject({ attempts: 1, leaseOwner: undefined });
     // The in-process path upserts the event's records, as the poller's does.
     expect(upserts()).toBe(1);
+  });
+
+  it('neither parses nor validates the delivery again, and builds its event once', async () => {
+    const { store } = countingStore();
+    let validations = 0;
+    let builds = 0;
+    const validator = Object.create(thryveProvider.validator) as typeof thryveProvider.validator;
+    validator.validate = (type, payload) => {
+      validations += 1;
+      return thryveProvider.validator.validate(type, payload);
+    };
+    const provider: ProviderDefinition<ThryveEvent> = {
+      ...thryveProvider,
+      validator,
+      toEvent: (context) => {
+        builds += 1;
+        return thryveProvider.toEvent(context);
+      },
+    };
+    const receiver = createReceiver<ThryveEventMap, ThryveEvent>(provider, {
+      authenticators: [hmacSignature({ secrets: SECRET })],
+      store,
+      worker: { pollIntervalMs: HOUR },
+    });
+    receivers.push(receiver as Receiver<unknown>);
+    let handled = 0;
+    receiver.on('event.data.epoch.create', () => void (handled += 1));
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => ((parses += 1), parse(...args))) as typeof JSON.parse;
+    try {
+      await receiver.handle(asRequest(epoch()));
+      await until(() => handled === 1);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect({ validations, builds, parses }).toEqual({ validations: 1, builds: 1, parses: 1 });
   });
 
   it('builds the same event as the no-store path: Terra\'s reference reaches the handler', async () => {
