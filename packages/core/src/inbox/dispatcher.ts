@@ -351,6 +351,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function run(): Promise<void> {
+    // The first look waits one turn, so receivers created together (one per provider, sharing this
+    // worker) have all joined when it claims.
+    await new Promise((resolve) => setImmediate(resolve));
     while (running) {
       // Work persisted before this point is seen by this claim, or (when every slot is busy) by the
       // claim that follows the next finished dispatch; only later signals need another look. Clearing

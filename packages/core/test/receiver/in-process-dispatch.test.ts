@@ -71,8 +71,6 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
 /** Waits (in event-loop turns, up to 5 s) until `check` is true. */
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5_000;
@@ -274,11 +272,13 @@ describe('one inbox per store', () => {
     const terraReceiver = createTerraReceiver({ secret: TERRA_SECRET, store, worker });
     const vitalReceiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker });
     receivers.push(terraReceiver as Receiver<unknown>, vitalReceiver as Receiver<unknown>);
-    await turn();
+    await until(() => claims.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(terraReceiver.worker).toBe(thryveReceiver.worker);
     expect(vitalReceiver.worker).toBe(thryveReceiver.worker);
-    // Three receivers, one first look at the store (three workers would have made three).
+    // Three receivers, one first look at the store, for all three (three workers would have made three).
     expect(claims).toHaveLength(1);
+    expect([...claims[0]!.providers!].sort()).toEqual(['terra', 'thryve', 'vital']);
 
     // Deliveries stored by processes without a worker: one poll claims them all and routes them.
     const seen: string[] = [];
@@ -299,6 +299,22 @@ describe('one inbox per store', () => {
     await until(() => seen.length === 3);
     expect(seen.sort()).toEqual(['terra', 'thryve', 'vital']);
     expect([...claims[claims.length - 1]!.providers!].sort()).toEqual(['terra', 'thryve', 'vital']);
+  });
+
+  it('looks for the backlog of a provider whose receiver joins a worker already running', async () => {
+    const { store, claims } = countingStore();
+    thryve(store);
+    await until(() => claims.length === 1);
+    const waiting = vitalTestDelivery('daily.data.sleep.created', { secret: VITAL_SECRET });
+    const storing = createVitalReceiver({ secret: VITAL_SECRET, store, worker: false });
+    receivers.push(storing as Receiver<unknown>);
+    await storing.handle(asRequest(waiting));
+    let handled = 0;
+    const late = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: HOUR } });
+    receivers.push(late as Receiver<unknown>);
+    late.onAny(() => void (handled += 1));
+    await until(() => handled === 1); // well before the hourly poll
+    expect(claims).toHaveLength(2);
   });
 
   it('keeps the shared worker running until the last receiver on the store closes', async () => {
