@@ -3,6 +3,10 @@ import { hostname } from 'node:os';
 import type { ProviderName } from '../events/webhook-event.js';
 import type { ClaimedDelivery, FailOutcome, WebhookStore } from '../stores/webhook-store.js';
 import { fullJitterDelay, type BackoffOptions } from './backoff.js';
+import { withTimeout } from './handler-timeout.js';
+import { leaseRenewal, type LeasedJob } from './lease-renewal.js';
+
+export { HandlerTimeoutError } from './handler-timeout.js';
 
 /** Where a dispatcher error happened. */
 export type DispatchPhase = 'claim' | 'dispatch' | 'complete' | 'fail' | 'release' | 'renew';
@@ -116,14 +120,9 @@ export interface Dispatcher {
 type Settled = 'completed' | 'retried' | 'dead' | 'lost';
 
 /** One delivery to settle: how to run it, and until when this worker holds it. */
-interface Job {
+interface Job extends LeasedJob {
   readonly delivery: DispatchedDelivery;
   readonly run: () => Promise<void>;
-  /**
-   * When this worker's lease ends at the latest, by its own clock (a lower bound: for a delivery
-   * leased at insert, the time of the reservation plus `leaseMs`).
-   */
-  leaseUntilMs: number;
 }
 
 export const DISPATCHER_DEFAULTS = {
@@ -138,11 +137,6 @@ export const DISPATCHER_DEFAULTS = {
 const OUTCOME_WRITE_ATTEMPTS = 6;
 const OUTCOME_RETRY_BASE_MS = 250;
 const MAX_ERROR_LENGTH = 4_000;
-
-/** A dispatch ran longer than `handlerTimeoutMs`. */
-export class HandlerTimeoutError extends Error {
-  override name = 'HandlerTimeoutError';
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -179,6 +173,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   };
 
+  /** Deliveries whose lease a stop gave back while their dispatch was still running. */
+  const abandoned = new Set<string>();
+  const leases = leaseRenewal({
+    store,
+    workerId,
+    leaseMs,
+    now,
+    abandoned: (id) => abandoned.has(id),
+    report: (error, job) => report(error, { phase: 'renew', delivery: (job as Job).delivery }),
+  });
+
   async function settle(job: Job): Promise<Settled> {
     const { delivery } = job;
     const limit = maxAttempts();
@@ -189,14 +194,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     // A delivery handed over in process may have waited in the queue for much of its lease: make sure
     // it is still ours before its handlers run, or another worker may be running them already.
-    if (job.leaseUntilMs - now().getTime() < leaseMs() / 2 && !(await renewLease(job))) {
+    if (job.leaseUntilMs - now().getTime() < leaseMs() / 2 && !(await leases.renew(job))) {
       report(new Error(`Lease of delivery ${delivery.id} ran out while it waited in the queue; another worker has it.`), {
         phase: 'renew',
         delivery,
       });
       return 'lost';
     }
-    const renewal = keepLeased(job);
+    const renewal = leases.keep(job);
     try {
       await withTimeout(job.run, handlerTimeoutMs());
     } catch (error) {
@@ -216,61 +221,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       report(lost, { phase: 'complete', delivery });
     }
     return 'lost';
-  }
-
-  /**
-   * Extends the job's lease. `false` when another worker has it (or it was released); a store that
-   * cannot renew, or is briefly unreachable, leaves the lease as it is (`true`: still ours as far as
-   * this worker knows).
-   */
-  async function renewLease(job: Job): Promise<boolean> {
-    const { renew } = store;
-    if (renew === undefined) return true;
-    const askedAt = now().getTime();
-    try {
-      const renewed = await renew.call(store, [job.delivery.id], workerId, leaseMs(), { now: new Date(askedAt) });
-      if (!renewed.includes(job.delivery.id)) return false;
-      job.leaseUntilMs = askedAt + leaseMs();
-      return true;
-    } catch (error) {
-      report(error, { phase: 'renew', delivery: job.delivery });
-      return true;
-    }
-  }
-
-  /**
-   * While the job runs, renews its lease whenever only half of it is left, until stopped. A renewal
-   * the store refuses means another worker has the delivery: this one stops renewing, and the
-   * outcome it records later is refused.
-   */
-  function keepLeased(job: Job): { stop(): void } {
-    if (store.renew === undefined) return { stop() {} };
-    let timer: NodeJS.Timeout | undefined;
-    let stopped = false;
-    const schedule = (): void => {
-      const delay = job.leaseUntilMs - leaseMs() / 2 - now().getTime();
-      timer = setTimeout(() => {
-        timer = undefined;
-        if (stopped || abandoned.has(job.delivery.id)) return;
-        void renewLease(job).then((held) => {
-          if (stopped) return;
-          if (held) schedule();
-          else {
-            const lost = new Error(`Lease of delivery ${job.delivery.id} was lost while its handlers ran; it may be dispatched again.`);
-            report(lost, { phase: 'renew', delivery: job.delivery });
-          }
-        });
-      }, Math.max(1, Math.floor(delay)));
-      // A running dispatch keeps the process busy anyway; the renewal alone must not.
-      timer.unref();
-    };
-    schedule();
-    return {
-      stop() {
-        stopped = true;
-        clearTimeout(timer);
-      },
-    };
   }
 
   async function recordFailure(delivery: DispatchedDelivery, outcome: FailOutcome, message: string): Promise<Settled> {
@@ -300,8 +250,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
   }
 
-  /** Deliveries whose lease a stop gave back while their dispatch was still running. */
-  const abandoned = new Set<string>();
 
   async function release(delivery: DispatchedDelivery): Promise<void> {
     abandoned.add(delivery.id);
@@ -403,6 +351,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   async function run(): Promise<void> {
+    // The first look waits one turn, so receivers created together (one per provider, sharing this
+    // worker) have all joined when it claims.
+    await new Promise((resolve) => setImmediate(resolve));
     while (running) {
       // Work persisted before this point is seen by this claim, or (when every slot is busy) by the
       // claim that follows the next finished dispatch; only later signals need another look. Clearing
@@ -507,22 +458,6 @@ export function validateDispatcherOptions(options: Partial<Omit<DispatcherOption
     const value = options[name];
     if (value !== undefined) positiveInteger(name, value);
   }
-}
-
-/** Runs `run`, rejecting with `HandlerTimeoutError` after `ms` (the run itself goes on). */
-function withTimeout(run: () => Promise<void>, ms: number): Promise<void> {
-  let running: Promise<void>;
-  try {
-    running = run();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; the attempt counts as failed.`)), ms);
-    timer.unref();
-  });
-  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -78,7 +78,10 @@ export function joinStoreInbox(store: WebhookStore, member: InboxMember): InboxM
   const shared = inbox;
   shared.members.push(member);
   if (member.worker !== false) {
-    shared.dispatcher ??= sharedDispatcher(store, shared);
+    if (shared.dispatcher === undefined) shared.dispatcher = sharedDispatcher(store, shared);
+    // A worker already running claims for this provider from its next look on: make that look now,
+    // so what is already waiting for this provider does not wait for the poll.
+    else shared.dispatcher.wake();
     if (member.worker.autoStart !== false) shared.dispatcher.start();
   }
   const worker = member.worker === false ? undefined : shared.dispatcher;

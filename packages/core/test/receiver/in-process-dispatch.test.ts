@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { hmacSignature } from '../../src/auth/hmac-signature.js';
 import {
   createMemoryStore,
+  createReceiver,
+  thryveProvider,
+  type ProviderDefinition,
+  type ThryveEvent,
   createTerraReceiver,
   createThryveReceiver,
   createVitalReceiver,
@@ -66,8 +71,6 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-const turn = () => new Promise((resolve) => setImmediate(resolve));
-
 /** Waits (in event-loop turns, up to 5 s) until `check` is true. */
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 5_000;
@@ -100,6 +103,43 @@ describe('in-process dispatch', () => {
     expect(await stateOf(store, delivery)).toMatchObject({ attempts: 1, leaseOwner: undefined });
     // The in-process path upserts the event's records, as the poller's does.
     expect(upserts()).toBe(1);
+  });
+
+  it('neither parses nor validates the delivery again, and builds its event once', async () => {
+    const { store } = countingStore();
+    let validations = 0;
+    let builds = 0;
+    const validator = Object.create(thryveProvider.validator) as typeof thryveProvider.validator;
+    validator.validate = (type, payload) => {
+      validations += 1;
+      return thryveProvider.validator.validate(type, payload);
+    };
+    const provider: ProviderDefinition<ThryveEvent> = {
+      ...thryveProvider,
+      validator,
+      toEvent: (context) => {
+        builds += 1;
+        return thryveProvider.toEvent(context);
+      },
+    };
+    const receiver = createReceiver<ThryveEventMap, ThryveEvent>(provider, {
+      authenticators: [hmacSignature({ secrets: SECRET })],
+      store,
+      worker: { pollIntervalMs: HOUR },
+    });
+    receivers.push(receiver as Receiver<unknown>);
+    let handled = 0;
+    receiver.on('event.data.epoch.create', () => void (handled += 1));
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = ((...args: Parameters<typeof JSON.parse>) => ((parses += 1), parse(...args))) as typeof JSON.parse;
+    try {
+      await receiver.handle(asRequest(epoch()));
+      await until(() => handled === 1);
+    } finally {
+      JSON.parse = parse;
+    }
+    expect({ validations, builds, parses }).toEqual({ validations: 1, builds: 1, parses: 1 });
   });
 
   it('builds the same event as the no-store path: Terra\'s reference reaches the handler', async () => {
@@ -232,11 +272,13 @@ describe('one inbox per store', () => {
     const terraReceiver = createTerraReceiver({ secret: TERRA_SECRET, store, worker });
     const vitalReceiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker });
     receivers.push(terraReceiver as Receiver<unknown>, vitalReceiver as Receiver<unknown>);
-    await turn();
+    await until(() => claims.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
     expect(terraReceiver.worker).toBe(thryveReceiver.worker);
     expect(vitalReceiver.worker).toBe(thryveReceiver.worker);
-    // Three receivers, one first look at the store (three workers would have made three).
+    // Three receivers, one first look at the store, for all three (three workers would have made three).
     expect(claims).toHaveLength(1);
+    expect([...claims[0]!.providers!].sort()).toEqual(['terra', 'thryve', 'vital']);
 
     // Deliveries stored by processes without a worker: one poll claims them all and routes them.
     const seen: string[] = [];
@@ -257,6 +299,22 @@ describe('one inbox per store', () => {
     await until(() => seen.length === 3);
     expect(seen.sort()).toEqual(['terra', 'thryve', 'vital']);
     expect([...claims[claims.length - 1]!.providers!].sort()).toEqual(['terra', 'thryve', 'vital']);
+  });
+
+  it('looks for the backlog of a provider whose receiver joins a worker already running', async () => {
+    const { store, claims } = countingStore();
+    thryve(store);
+    await until(() => claims.length === 1);
+    const waiting = vitalTestDelivery('daily.data.sleep.created', { secret: VITAL_SECRET });
+    const storing = createVitalReceiver({ secret: VITAL_SECRET, store, worker: false });
+    receivers.push(storing as Receiver<unknown>);
+    await storing.handle(asRequest(waiting));
+    let handled = 0;
+    const late = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: HOUR } });
+    receivers.push(late as Receiver<unknown>);
+    late.onAny(() => void (handled += 1));
+    await until(() => handled === 1); // well before the hourly poll
+    expect(claims).toHaveLength(2);
   });
 
   it('keeps the shared worker running until the last receiver on the store closes', async () => {
