@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
 import { prepareRecords, type PreparedRecord } from './record-versioning.js';
 import {
@@ -129,7 +129,8 @@ function offloadDurability(db: SqliteDatabase, filename: string, driver: SqliteD
         done(error as Error);
         return;
       }
-      fsync(walFd, done);
+      // fdatasync, as SQLite itself syncs the WAL on Linux: the data and the file size, not the times.
+      fdatasync(walFd, done);
     },
     stop: async () => {
       await checkpointer?.stop();
