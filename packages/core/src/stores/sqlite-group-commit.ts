@@ -85,8 +85,17 @@ export class SqliteGroupCommit {
   private flush(): void {
     this.scheduled = undefined;
     const batch = this.queue.splice(0, this.options.maxBatch);
-    if (batch.length > 0) {
-      if (this.begin(batch)) this.commit(batch, this.runAll(batch));
+    if (batch.length > 0 && this.begin(batch)) {
+      let outcomes: Outcome[] | undefined;
+      try {
+        outcomes = this.runAll(batch);
+      } catch (error) {
+        // SAVEPOINT or RELEASE itself failed (disk full, I/O): nothing of the batch is kept.
+        this.rollbackQuietly();
+        rejectAll(batch, error, 'write');
+        outcomes = undefined;
+      }
+      if (outcomes !== undefined) this.commit(batch, outcomes);
     }
     if (this.queue.length > 0) this.scheduled ??= setImmediate(() => this.flush());
     this.settleDrained();
@@ -119,8 +128,8 @@ export class SqliteGroupCommit {
     }
   }
 
-  /** Runs each write in its own savepoint; undefined when the transaction itself was lost. */
-  private runAll(batch: PendingWrite[]): Outcome[] | undefined {
+  /** Runs each write in its own savepoint; throws when the transaction itself was lost. */
+  private runAll(batch: PendingWrite[]): Outcome[] {
     const outcomes: Outcome[] = [];
     for (const write of batch) {
       this.db.exec('SAVEPOINT wearhook_write');
@@ -134,8 +143,7 @@ export class SqliteGroupCommit {
           this.db.exec('RELEASE wearhook_write');
         } catch {
           // SQLite rolled the whole transaction back (disk full, I/O error): nothing of it survives.
-          rejectAll(batch, error, 'write (the transaction was rolled back)');
-          return undefined;
+          throw error;
         }
         outcomes.push({ ok: false, error });
       }
@@ -143,11 +151,7 @@ export class SqliteGroupCommit {
     return outcomes;
   }
 
-  private commit(batch: PendingWrite[], outcomes: Outcome[] | undefined): void {
-    if (outcomes === undefined) {
-      this.rollbackQuietly();
-      return;
-    }
+  private commit(batch: PendingWrite[], outcomes: Outcome[]): void {
     try {
       if (this.options.fault !== undefined) {
         try {

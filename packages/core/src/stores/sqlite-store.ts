@@ -1,4 +1,3 @@
-import { closeSync, fsync, openSync } from 'node:fs';
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
 import { prepareRecords, type PreparedRecord } from './record-versioning.js';
 import {
@@ -10,7 +9,7 @@ import {
 } from './sqlite-driver.js';
 import { SQLITE_STATEMENTS, type SqliteStatementName } from './sqlite-statements.js';
 import { migrateSqlite, SchemaVersionError } from './sqlite-migrations.js';
-import { startSqliteCheckpointer } from './sqlite-checkpointer.js';
+import { offloadDurability, type OffloadedDurability } from './sqlite-durability.js';
 import { isBusy, SqliteGroupCommit, type SqliteGroupCommitOptions } from './sqlite-group-commit.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
 import { isStorableLabel, unstorableLabel } from './storable-labels.js';
@@ -56,7 +55,6 @@ export interface SqliteStore extends WebhookStore {
 const DEFAULT_BUSY_TIMEOUT_MS = 1500;
 const DEFAULT_MAX_BATCH = 128;
 const DEFAULT_PURGE_LIMIT = 1000;
-const CHECKPOINT_INTERVAL_MS = 100;
 
 /**
  * Opens (and migrates) the embedded durable store: one SQLite file in WAL mode with
@@ -91,51 +89,6 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     if (error instanceof SchemaVersionError) throw error;
     throw new StoreUnavailableError(`Could not open the SQLite store at ${options.filename}.`, { cause: error });
   }
-}
-
-/** How committed writes become durable off the event loop, and how that stops. */
-interface OffloadedDurability {
-  readonly sync: (done: (error: Error | null) => void) => void;
-  stop(): Promise<void>;
-}
-
-/**
- * Takes the two slow disk waits of a durable SQLite commit off the event loop (measured on a busy
- * disk: commit p50 3 ms, p99 20-45 ms, checkpoints up to 300 ms, all inside COMMIT):
- * - COMMIT with `synchronous = NORMAL` only writes the WAL; `sync` then fsyncs the WAL file on libuv's
- *   thread pool, and the group commit acknowledges nothing before that fsync has completed. That is
- *   the guarantee of `synchronous = FULL` (the WAL is synced after each commit), with the wait moved.
- * - Checkpoints run from a second connection on a worker thread (`wal_autocheckpoint = 0` here); if
- *   that worker cannot run, this connection checkpoints itself again, as SQLite does by default.
- */
-function offloadDurability(db: SqliteDatabase, filename: string, driver: SqliteDriverName): OffloadedDurability {
-  db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA wal_autocheckpoint = 0');
-  const checkpointer = startSqliteCheckpointer(filename, driver, CHECKPOINT_INTERVAL_MS, () => {
-    try {
-      db.exec('PRAGMA wal_autocheckpoint = 1000');
-    } catch {
-      // Closed meanwhile.
-    }
-  });
-  if (checkpointer === undefined) db.exec('PRAGMA wal_autocheckpoint = 1000');
-  let walFd: number | undefined;
-  return {
-    sync: (done) => {
-      try {
-        // The -wal file exists from the first commit until the last connection closes; ours is open.
-        walFd ??= openSync(`${filename}-wal`, 'r');
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      fsync(walFd, done);
-    },
-    stop: async () => {
-      await checkpointer?.stop();
-      if (walFd !== undefined) closeSync(walFd);
-    },
-  };
 }
 
 function openStore(
