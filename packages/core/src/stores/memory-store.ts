@@ -158,6 +158,10 @@ export function createMemoryStore(): WebhookStore {
   return {
     putIfAbsent: (delivery: NewDelivery) =>
       run((): PutResult => {
+        // The same constraint the databases' CHECK enforces: only new deliveries' states are storable.
+        if (delivery.state !== 'pending' && delivery.state !== 'quarantined') {
+          throw new StoreUnavailableError(`A new delivery must be pending or quarantined, not ${JSON.stringify(String(delivery.state))}.`);
+        }
         const identity = deliveryIdentity(delivery.provider, delivery.deliveryKey);
         if (deliveries.has(identity)) return { inserted: false };
         const receivedAtMs = delivery.receivedAt.getTime();

@@ -16,7 +16,7 @@ import {
   type WebhookStore,
   type WorkerOptions,
 } from '../../src/index.js';
-import { terraTestDelivery, thryveSamples, thryveTestDelivery, vitalTestDelivery } from '../../src/testing/index.js';
+import { terraSamples, terraTestDelivery, thryveSamples, thryveTestDelivery, vitalTestDelivery } from '../../src/testing/index.js';
 
 const SECRET = 'in-process-secret';
 const TERRA_SECRET = 'terra-in-process-secret';
@@ -145,20 +145,27 @@ describe('in-process dispatch', () => {
   it('builds the same event as the no-store path: Terra\'s reference reaches the handler', async () => {
     const { store } = countingStore();
     const references: Array<string | undefined> = [];
+    const keys: string[] = [];
     const receiver = createTerraReceiver({ secret: TERRA_SECRET, store, worker: { pollIntervalMs: HOUR } });
     receivers.push(receiver as Receiver<unknown>);
-    receiver.on('activity', (event) => void references.push(event.reference));
+    receiver.on('activity', (event) => {
+      references.push(event.reference);
+      keys.push(event.deliveryKey);
+    });
     const chunk = terraTestDelivery('activity', { secret: TERRA_SECRET });
     const withReference = { ...chunk, headers: { ...chunk.headers, 'terra-reference': 'ref-42' } };
 
     expect((await receiver.handle(asRequest(withReference))).status).toBe(204);
     await until(() => references.length === 1);
     expect(references).toEqual(['ref-42']);
-    const stored = await store.get('terra', `terra:${chunk.headers['x-terra-trace-id']!}`);
+    const stored = await store.get('terra', keys[0]!);
     expect(stored?.context).toEqual({ reference: 'ref-42' });
 
     // The poller's path (a delivery stored by a process without a worker) builds it from the stored context.
-    const other = terraTestDelivery('activity', { secret: TERRA_SECRET });
+    // Another body: Terra's delivery key is the body's hash, so the same sample would be a retry.
+    const otherPayload = terraSamples.activity();
+    otherPayload.user.user_id = 'another-user';
+    const other = terraTestDelivery('activity', { secret: TERRA_SECRET, payload: otherPayload });
     const storing = createTerraReceiver({ secret: TERRA_SECRET, store, worker: false });
     receivers.push(storing as Receiver<unknown>);
     await storing.handle(asRequest({ ...other, headers: { ...other.headers, 'terra-reference': 'ref-43' } }));

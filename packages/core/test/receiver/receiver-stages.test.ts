@@ -54,12 +54,15 @@ describe('request stages', () => {
     expect(await codeOf(() => checkMethodAndType({ method: 'POST', headers: { 'content-type': 'text/plain' } }))).toBe('unsupported_media_type');
   });
 
-  it('authenticateHeaders runs only the header schemes, without a body', async () => {
+  it('authenticateHeaders decides what the headers alone can, without a body', async () => {
     const basic = createPipeline(thryveProvider, { authenticators: [basicAuth({ username: 'u', password: 'p' }), hmacSignature({ secrets: SECRET })] });
     expect(await codeOf(() => authenticateHeaders(basic, {}, NOW))).toBe('missing_signature');
     const authorization = `Basic ${Buffer.from('u:p').toString('base64')}`;
-    // The HMAC scheme is not a header scheme: no signature header is fine at this stage.
-    expect(await codeOf(() => authenticateHeaders(basic, { authorization }, NOW))).toBeUndefined();
+    // The HMAC over the body cannot be checked yet, but a missing or unparseable signature header can.
+    expect(await codeOf(() => authenticateHeaders(basic, { authorization }, NOW))).toBe('missing_signature');
+    expect(await codeOf(() => authenticateHeaders(basic, { authorization, 'x-hmac-signature': 'zz' }, NOW))).toBe('malformed_signature');
+    // A well-formed signature passes here, right or wrong: only the bytes can tell.
+    expect(await codeOf(() => authenticateHeaders(basic, { authorization, 'x-hmac-signature': 'ab'.repeat(32) }, NOW))).toBeUndefined();
   });
 
   it('readWireBody enforces the wire limit', async () => {
