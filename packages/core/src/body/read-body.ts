@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type getRawBodyFunction from 'raw-body';
 import { WebhookError } from '../errors/webhook-error.js';
@@ -55,18 +54,23 @@ function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: B
 
 type GetRawBody = typeof getRawBodyFunction;
 
-let rawBody: GetRawBody | undefined;
+let rawBody: Promise<GetRawBody> | undefined;
 
 /**
- * raw-body, required by the first streamed body rather than imported at start-up: its dependencies
- * (http-errors, iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the
- * buffered body never need it. Synchronous on purpose: with an `await import()` in between, the stream
- * would have no 'error' listener while raw-body loads, and it could be destroyed before raw-body sees it.
- * raw-body is resolved from this package, as an `import` would resolve it; a bundler that does not follow
- * `createRequire` must keep `raw-body` external (installed beside the bundle).
+ * raw-body, imported by the first streamed body rather than at start-up: its dependencies (http-errors,
+ * iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the buffered body
+ * never need it. A plain `import()` of the package name, so bundlers include it (a `createRequire`
+ * would make bundled apps fail on every streamed delivery). While it loads, `readStream` listens for
+ * the stream's 'error' and 'close' itself, so the stream is never left without a listener.
  */
-function loadRawBody(): GetRawBody {
-  rawBody ??= createRequire(import.meta.url)('raw-body') as GetRawBody;
+function loadRawBody(): Promise<GetRawBody> {
+  rawBody ??= import('raw-body').then(
+    (module) => module.default,
+    (error: unknown) => {
+      rawBody = undefined; // not cached, so a later delivery can try again
+      throw error;
+    },
+  );
   return rawBody;
 }
 
@@ -77,8 +81,6 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   if (declared !== undefined && declared > limits.maxWireBytes) {
     return Promise.reject(wireTooLarge(limits.maxWireBytes, declared));
   }
-  const getRawBody = loadRawBody();
-
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
     const settle = (error: WebhookError | undefined, body?: Buffer): void => {
@@ -108,9 +110,24 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
       if (!stream.readableEnded) settle(incomplete('The sender closed the connection before the body was complete.'));
     };
     stream.on('close', onClose);
-    getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
-      (body) => settle(undefined, body),
-      (error: unknown) => settle(fromRawBodyError(error, limits)),
+    // Listening from now on, including while raw-body loads: an 'error' without a listener would crash
+    // the process. Left attached: the stream may still emit the error of a destroy() after we settle.
+    stream.on('error', (error: unknown) => settle(incomplete('The sender closed the connection before the body was complete.', error)));
+    loadRawBody().then(
+      (getRawBody) => {
+        if (settled) return;
+        if (stream.destroyed) {
+          settle(incomplete('The sender closed the connection before the body was complete.'));
+          return;
+        }
+        getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
+          (body) => settle(undefined, body),
+          (error: unknown) => settle(fromRawBodyError(error, limits)),
+        );
+      },
+      (error: unknown) => {
+        settle(new WebhookError('internal_error', 'raw-body, a dependency of @wearhook/core, could not be loaded.', { cause: error }));
+      },
     );
   });
 }
