@@ -36,7 +36,8 @@ function entryName(sourcePath: string): string {
   return match[1];
 }
 
-function entries(): Record<string, string> {
+/** The `exports` entry points, built in both formats. */
+function exportEntries(): Record<string, string> {
   const input: Record<string, string> = {};
   for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
     if (typeof conditions === 'string') continue; // e.g. "./package.json"
@@ -44,6 +45,12 @@ function entries(): Record<string, string> {
     if (typeof source !== 'string') throw new Error(`${pkg.name}: exports["${subpath}"] has no wearhook:source condition`);
     input[entryName(source)] = join(ROOT, source);
   }
+  return input;
+}
+
+/** Commands (`bin`): ES modules only, as a command is run, never required. */
+function binEntries(): Record<string, string> {
+  const input: Record<string, string> = {};
   for (const target of Object.values(pkg.bin ?? {})) {
     const match = /^\.\/dist\/esm\/(.+)\.js$/.exec(target);
     if (!match?.[1]) throw new Error(`${pkg.name}: bin ${target} must point into ./dist/esm`);
@@ -63,7 +70,7 @@ function isExternal(id: string): boolean {
 
 async function bundle(format: 'esm' | 'cjs'): Promise<void> {
   const input: InputOptions = {
-    input: entries(),
+    input: format === 'esm' ? { ...exportEntries(), ...binEntries() } : exportEntries(),
     platform: 'node',
     external: isExternal,
     tsconfig: join(ROOT, 'tsconfig.build.json'),
@@ -106,7 +113,7 @@ execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclara
 for (const file of declarationFiles(join(ROOT, 'dist', 'esm'))) {
   cpSync(file, join(ROOT, 'dist', 'cjs', relative(join(ROOT, 'dist', 'esm'), file)));
 }
-for (const name of Object.keys(entries())) {
+for (const name of Object.keys(exportEntries())) {
   for (const format of ['esm', 'cjs']) {
     for (const extension of ['.js', '.d.ts']) {
       const file = join(ROOT, 'dist', format, `${name}${extension}`);
@@ -114,4 +121,4 @@ for (const name of Object.keys(entries())) {
     }
   }
 }
-console.log(`${pkg.name}: built ${Object.keys(entries()).length} entries into dist/esm and dist/cjs`);
+console.log(`${pkg.name}: built ${Object.keys(exportEntries()).length} entry points into dist/esm and dist/cjs`);
