@@ -38,8 +38,8 @@ export async function readBody(source: BodySource, headers: IncomingHeaders, lim
 }
 
 function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: BodyLimits): Buffer {
-  if (buffer.length > limits.maxWireBytes) throw wireTooLarge(limits.maxWireBytes);
   const declared = contentLength(headers);
+  if (buffer.length > limits.maxWireBytes) throw wireTooLarge(limits.maxWireBytes, undefined, buffer.length);
   // Typically a body parser's verify hook, which sees the body after decompression: verifying those bytes
   // against a signature over the wire bytes would fail with a misleading 401.
   if (declared !== undefined && declared !== buffer.length) {
@@ -153,7 +153,7 @@ function fromRawBodyError(error: unknown, limits: BodyLimits): WebhookError {
   const details = (error ?? {}) as { type?: unknown; received?: unknown; expected?: unknown };
   switch (details.type) {
     case 'entity.too.large':
-      return wireTooLarge(limits.maxWireBytes);
+      return wireTooLarge(limits.maxWireBytes, undefined, typeof details.received === 'number' ? details.received : undefined);
     case 'request.size.invalid':
       return incomplete(`Received ${String(details.received)} bytes but Content-Length is ${String(details.expected)}.`, error);
     case 'stream.encoding.set':
