@@ -146,6 +146,10 @@ describe('the packed tarballs', () => {
     }
   });
 
+  it('an app that both imports and requires core has two WebhookError classes, and isWebhookError knows both', () => {
+    expect(JSON.parse(run(process.execPath, ['dual-copies.mjs'], consumer))).toEqual({ twoCopies: true, esmSeesCjs: true, cjsSeesEsm: true, plainErrorIsNot: false });
+  });
+
   it('type-check from ESM and from CommonJS under tsc --module nodenext', () => {
     const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const flags = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node'];

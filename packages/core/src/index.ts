@@ -24,7 +24,7 @@ export { withSubscriptions, type WithSubscriptions } from './receiver/with-subsc
 export type { EventSubscriptions, Handler } from './events/event-hub.js';
 
 // --- Errors users may catch.
-export { WEBHOOK_ERROR_STATUS, WebhookError, isWebhookError, type WebhookErrorCode } from './errors/webhook-error.js';
+export { WEBHOOK_ERROR_STATUS, WebhookError, isWebhookError, type WebhookErrorCode, type WebhookErrorSizes } from './errors/webhook-error.js';
 export { StoreUnavailableError, isStoreUnavailableError } from './stores/store-unavailable-error.js';
 
 // --- Event types: what handlers receive.

@@ -69,6 +69,12 @@ export interface WebhookErrorSizes {
 }
 
 /**
+ * Marks WebhookErrors across copies of this package: an app that both imports (ES module build) and
+ * requires (CommonJS build) @wearhook/core has two WebhookError classes, and `instanceof` sees only one.
+ */
+const WEBHOOK_ERROR_BRAND = Symbol.for('@wearhook/core:WebhookError');
+
+/**
  * The one error type the pipeline throws for a refused delivery. `status` follows the response
  * contract; `message` is safe to send to the provider: it never contains payload bytes or secrets.
  */
@@ -84,6 +90,7 @@ export class WebhookError extends Error implements WebhookErrorSizes {
     this.name = 'WebhookError';
     this.code = code;
     this.status = WEBHOOK_ERROR_STATUS[code];
+    Object.defineProperty(this, WEBHOOK_ERROR_BRAND, { value: true });
     // Own properties only when known, so logged or compared errors carry no undefined fields.
     for (const key of ['limit', 'received', 'expected'] as const) {
       const value = options?.[key];
@@ -92,6 +99,7 @@ export class WebhookError extends Error implements WebhookErrorSizes {
   }
 }
 
+/** True for a WebhookError from any copy of @wearhook/core (its ES module or CommonJS build). */
 export function isWebhookError(error: unknown): error is WebhookError {
-  return error instanceof WebhookError;
+  return error instanceof WebhookError || (typeof error === 'object' && error !== null && WEBHOOK_ERROR_BRAND in error);
 }
