@@ -11,6 +11,16 @@
 // modules cost Node 20 about 65 ms of a 173 ms cold start.
 //
 // Entry points come from package.json: every `wearhook:source` file in `exports`, and each `bin`.
+//
+// A new published package (packages/<name>) follows packages/express:
+// - `exports` entries `{ "wearhook:source": "./src/x.ts", "import": { types, default: ./dist/esm/x.js },
+//   "require": { types, default: ./dist/cjs/x.js } }`, the same without `wearhook:source` in
+//   `publishConfig.exports`, and `"./package.json": "./package.json"`;
+// - `bin` paths as `./dist/esm/<file>.js` for `src/<file>.ts`;
+// - `"files": ["dist"]`, `repository` with `directory`, `"build": "tsx ../../scripts/build-package.ts"`,
+//   its tsconfig.build.json as in packages/express, a README.md and a copy of LICENSE;
+// - other workspace packages as `workspace:^` dependencies; frameworks as peer dependencies.
+// test/packaging checks every package under packages/ that is not private.
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';

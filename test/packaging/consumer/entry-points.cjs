@@ -8,7 +8,8 @@ async function main() {
   const results = {};
   for (const name of process.argv.slice(2)) {
     const pkg = JSON.parse(readFileSync(join('node_modules', name, 'package.json'), 'utf8'));
-    for (const subpath of Object.keys(pkg.exports)) {
+    // A package with only a command (bin) has no entry points to load.
+    for (const subpath of Object.keys(pkg.exports ?? {})) {
       if (subpath === './package.json') continue;
       const specifier = subpath === '.' ? name : `${name}/${subpath.slice(2)}`;
       const outcome = (load) => {
