@@ -3,7 +3,7 @@
 // `wearhook:source` condition).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,8 +36,19 @@ function pinnedPnpm(): string {
   return root.packageManager;
 }
 
+/**
+ * Runs pnpm: the one running this process when there is one (`pnpm test`), else the pinned version
+ * through npx. npx run inside `npx -p ...` (as CI runs Node 24) inherits npm_config_package and would
+ * look for the wrong command, so the child gets an environment without it.
+ */
 function pnpm(args: string[], cwd: string): string {
-  return execFileSync('npx', ['-y', pinnedPnpm(), ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const options = { cwd, encoding: 'utf8' as const, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const running = process.env.npm_execpath;
+  if (running !== undefined && /pnpm/.test(basename(running))) return execFileSync(process.execPath, [running, ...args], options);
+  const env = { ...process.env };
+  delete env.npm_config_package;
+  delete env.npm_command;
+  return execFileSync('npx', ['-y', '-p', pinnedPnpm(), '--', 'pnpm', ...args], { ...options, env });
 }
 
 /** Builds every published package (dependencies first). */
