@@ -1,21 +1,26 @@
 // Public API of @wearhook/core: what an application or an adapter needs, nothing more. The rest is
 // published under subpaths, so the root stays learnable:
-//   @wearhook/core/stores                 stores, the WebhookStore contract and the inbox worker
+//   @wearhook/core/stores                 memory and SQLite stores, the WebhookStore interface
+//   @wearhook/core/inbox                  the worker that dispatches stored deliveries
 //   @wearhook/core/providers/<name>       thryve, terra, vital: event-type lists, keys, schemas, timestamps
 //   @wearhook/core/testing                signed sample deliveries, samples and signers for tests
 //   @wearhook/core/testing/store-contract the WebhookStore contract suite (vitest) for third-party stores
 // Keep the sections below; add a name to the section it belongs to.
 
-// --- Receivers: one per provider, and the generic one they are built on.
+// --- Receivers: one per provider.
 export { createThryveReceiver, type ThryveWebhookOptions } from './receiver/thryve-receiver.js';
 export { createTerraReceiver, type TerraWebhookOptions } from './receiver/terra-receiver.js';
 export { createVitalReceiver, type VitalWebhookOptions } from './receiver/vital-receiver.js';
-export { createReceiver, type CreateReceiverOptions } from './receiver/create-receiver.js';
 export type { Receiver } from './receiver/receiver.js';
 export type { CommonReceiverOptions, WorkerOptions } from './receiver/receiver-options.js';
-export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
 export type { Secrets } from './auth/secrets.js';
 export { DEFAULT_BODY_LIMITS, type BodyLimits } from './body/limits.js';
+
+// --- A receiver for a provider of your own: createReceiver and what a ProviderDefinition is made of.
+export { createReceiver, type CreateReceiverOptions } from './receiver/create-receiver.js';
+export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
+export type { Authenticator, AuthInput } from './auth/authenticator.js';
+export { SchemaValidator, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
 
 // --- Adapter kit: what a framework adapter (@wearhook/express, @wearhook/koa, your own) translates to and from.
 export type { BodySource, IncomingHeaders, WebhookRequest, WebhookResponse } from './http/webhook-request.js';
