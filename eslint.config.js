@@ -16,4 +16,10 @@ export default tseslint.config(
     files: ['examples/**', 'bench/**', 'scripts/**', 'test/fixtures/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Plain JavaScript apps that test/packaging runs from a consumer project, as a user would write them.
+    files: ['test/packaging/consumer/**'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', require: 'readonly' } },
+    rules: { 'no-console': 'off', '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

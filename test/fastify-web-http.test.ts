@@ -1,4 +1,5 @@
-import { createMemoryStore, thryveDeliveryKey } from '@wearhook/core';
+import { thryveDeliveryKey } from '@wearhook/core/providers/thryve';
+import { createMemoryStore } from '@wearhook/core/stores';
 import { thryveSamples, thryveTestDelivery } from '@wearhook/core/testing';
 import { thryveWebhooks as fastifyThryve } from '@wearhook/fastify';
 import { thryveWebhooks as webThryve } from '@wearhook/web';

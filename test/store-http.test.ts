@@ -1,12 +1,6 @@
 import type { Server } from 'node:http';
-import {
-  StoreUnavailableError,
-  createMemoryStore,
-  createThryveReceiver,
-  createVitalReceiver,
-  type Receiver,
-  type WebhookStore,
-} from '@wearhook/core';
+import { StoreUnavailableError, createThryveReceiver, createVitalReceiver, type Receiver } from '@wearhook/core';
+import { createMemoryStore, type WebhookStore } from '@wearhook/core/stores';
 import { vitalTestDelivery } from '@wearhook/core/testing';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';

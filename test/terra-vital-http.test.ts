@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
-import {
-  TERRA_EVENT_TYPES,
-  VITAL_EVENT_TYPES,
-  createTerraReceiver,
-  createVitalReceiver,
-  type ErrorEvent,
-} from '@wearhook/core';
+import { createTerraReceiver, createVitalReceiver, type ErrorEvent } from '@wearhook/core';
+import { TERRA_EVENT_TYPES } from '@wearhook/core/providers/terra';
+import { VITAL_EVENT_TYPES } from '@wearhook/core/providers/vital';
 import { terraSamples, vitalSamples } from '@wearhook/core/testing';
 import request from 'supertest';
 import { Webhook } from 'svix';

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { THRYVE_EVENT_TYPES, createThryveReceiver, type ThryveEventType } from '@wearhook/core';
+import { createThryveReceiver, type ThryveEventType } from '@wearhook/core';
+import { THRYVE_EVENT_TYPES } from '@wearhook/core/providers/thryve';
 import { thryveSamples } from '@wearhook/core/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { createMemoryStore } from '@wearhook/core/stores';
 import {
-  createMemoryStore,
   createTerraReceiver,
   createThryveReceiver,
   createVitalReceiver,

@@ -45,7 +45,7 @@ describe('D1: one signed delivery of 1,000,000 empty samples (expected to pass a
     expect(outcome.result.status, facts).toBe(204);
     await waitUntil(() => app.lines.some((line) => 'quarantined' in line || 'handled' in line), 20_000, () => app.stderr());
     if (store) {
-      const { createSqliteStore } = await import('@wearhook/core');
+      const { createSqliteStore } = await import('@wearhook/core/stores');
       const reader = await createSqliteStore({ filename: app.db! });
       try {
         const stored = await reader.get('vital', `vital:${id}`);

@@ -122,7 +122,7 @@ describe('D8: every stored label is the one that was sent, or the delivery is re
     const { body, headers, id } = vitalSleep({}, 'daily.data.sleep.created.v2-ÄÖ-😀');
     expect((await post(app.url('/webhooks/vital'), body, headers)).status).toBe(204);
     await waitUntil(() => lines().some((line) => line.quarantined?.deliveryKey === `vital:${id}`), 10_000, () => app.stderr());
-    const { createSqliteStore } = await import('@wearhook/core');
+    const { createSqliteStore } = await import('@wearhook/core/stores');
     const store = await createSqliteStore({ filename: app.db! });
     try {
       const stored = await store.get('vital', `vital:${id}`);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStore, loadSqliteDriver } from '@wearhook/core';
+import { createSqliteStore, loadSqliteDriver } from '@wearhook/core/stores';
 import { vitalSamples, vitalTestDelivery } from '@wearhook/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { killAllApps, post, sleep, waitUntil } from '../support/app-processes.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStore } from '@wearhook/core';
+import { createSqliteStore } from '@wearhook/core/stores';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAllApps, post, runPool, seededRandom, shuffle, sleep, startApp, waitUntil, type AppProcess } from '../support/app-processes.js';
 import { expireSqliteLeasesOf } from '../support/expire-leases.js';

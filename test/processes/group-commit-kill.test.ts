@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStore } from '@wearhook/core';
+import { createSqliteStore } from '@wearhook/core/stores';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAllApps, post, startApp, waitUntil, type PostResult } from '../support/app-processes.js';
 import { expireSqliteLeasesOf } from '../support/expire-leases.js';

@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSqliteDriver, type SqliteDriverName } from '@wearhook/core';
+import { loadSqliteDriver, type SqliteDriverName } from '@wearhook/core/stores';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { killAllApps, post, sleep, startApp, waitUntil, type PostResult } from '../support/app-processes.js';
 import { handledBy } from '../support/inbox-checks.js';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSqliteStore, type WebhookStore } from '@wearhook/core';
+import { createSqliteStore, type WebhookStore } from '@wearhook/core/stores';
 import { createPostgresStore } from '@wearhook/store-postgres';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { acquirePostgres, startServer, stopServer } from '../../packages/store-postgres/test/support/test-server.js';

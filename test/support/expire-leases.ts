@@ -1,4 +1,4 @@
-import { loadSqliteDriver } from '@wearhook/core';
+import { loadSqliteDriver } from '@wearhook/core/stores';
 
 /**
  * Ends the leases a killed process held in a SQLite inbox (state pending, lease owner

@@ -1,4 +1,4 @@
-import type { StoredRecord, WebhookStore } from '@wearhook/core';
+import type { StoredRecord, WebhookStore } from '@wearhook/core/stores';
 import { expect } from 'vitest';
 import { identityString, newestByRecord, type ProcessProvider, type VersionedDelivery } from './process-deliveries.js';
 

@@ -1,6 +1,6 @@
 import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/express';
 import express, { type Express } from 'express';
-import type { WebhookStore } from '@wearhook/core';
+import type { WebhookStore } from '@wearhook/core/stores';
 import type { ExampleConfig } from './config.js';
 
 /** One JSON line per handled event: the contract the example apps are tested against. */

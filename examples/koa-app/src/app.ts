@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/koa';
 import Koa from 'koa';
-import type { WebhookStore } from '@wearhook/core';
+import type { WebhookStore } from '@wearhook/core/stores';
 import type { ExampleConfig } from './config.js';
 
 /** One JSON line per handled event: the contract the example apps are tested against. */

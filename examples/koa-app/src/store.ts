@@ -1,4 +1,4 @@
-import { createMemoryStore, createSqliteStore, type WebhookStore } from '@wearhook/core';
+import { createMemoryStore, createSqliteStore, type WebhookStore } from '@wearhook/core/stores';
 import { createPostgresStore } from '@wearhook/store-postgres';
 
 /**

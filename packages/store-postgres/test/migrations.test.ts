@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { migrate, POSTGRES_MIGRATIONS } from '../src/migrations.js';
 import { createPostgresStore } from '../src/postgres-store.js';
 import { quoteIdentifier, sqlNames } from '../src/sql-names.js';
-import { newDelivery } from '../../core/test/stores/webhook-store-contract.js';
+import { newDelivery } from '@wearhook/core/testing/store-contract';
 import { schemaFactory } from './support/schemas.js';
 import { acquirePostgres } from './support/test-server.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { describeWebhookStoreContract, newDelivery } from '../../core/test/stores/webhook-store-contract.js';
+import { describeWebhookStoreContract, newDelivery } from '@wearhook/core/testing/store-contract';
 import { createPostgresStore } from '../src/postgres-store.js';
 import { schemaFactory } from './support/schemas.js';
 import { acquirePostgres } from './support/test-server.js';

@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from '@wearhook/core/stores';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INSERTED, newDelivery } from '../../core/test/stores/webhook-store-contract.js';
+import { INSERTED, newDelivery } from '@wearhook/core/testing/store-contract';
 import { createPostgresStore } from '../src/postgres-store.js';
 import { acquirePostgres, startServer, stopServer } from './support/test-server.js';
 

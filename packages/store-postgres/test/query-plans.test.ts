@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newDelivery } from '../../core/test/stores/webhook-store-contract.js';
+import { newDelivery } from '@wearhook/core/testing/store-contract';
 import { createPostgresStore } from '../src/postgres-store.js';
 import { quoteIdentifier } from '../src/sql-names.js';
 import { schemaFactory } from './support/schemas.js';

@@ -5,7 +5,7 @@ import { WebhookError } from '../errors/webhook-error.js';
  * they name limits and setup steps, never payload bytes.
  */
 
-export function wireTooLarge(maxWireBytes: number, declaredLength?: number): WebhookError {
+export function wireTooLarge(maxWireBytes: number, declaredLength?: number, received?: number): WebhookError {
   const what =
     declaredLength === undefined
       ? 'The request body is larger than'
@@ -14,14 +14,16 @@ export function wireTooLarge(maxWireBytes: number, declaredLength?: number): Web
     'body_too_large',
     `${what} limits.maxWireBytes (${maxWireBytes} bytes). If the provider legitimately sends bodies this ` +
       'large, raise limits.maxWireBytes.',
+    { limit: maxWireBytes, expected: declaredLength, received },
   );
 }
 
-export function decodedTooLarge(maxDecodedBytes: number, detail = 'The body decodes to'): WebhookError {
+export function decodedTooLarge(maxDecodedBytes: number, detail = 'The body decodes to', expected?: number): WebhookError {
   return new WebhookError(
     'decoded_body_too_large',
     `${detail} more than limits.maxDecodedBytes (${maxDecodedBytes} bytes). If the provider legitimately ` +
       'sends payloads this large, raise limits.maxDecodedBytes.',
+    { limit: maxDecodedBytes, expected },
   );
 }
 

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
 import type getRawBodyFunction from 'raw-body';
 import { WebhookError } from '../errors/webhook-error.js';
@@ -46,8 +45,8 @@ export async function readBody(source: BodySource, headers: IncomingHeaders, lim
 }
 
 function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: BodyLimits): Buffer {
-  if (buffer.length > limits.maxWireBytes) throw wireTooLarge(limits.maxWireBytes);
   const declared = contentLength(headers);
+  if (buffer.length > limits.maxWireBytes) throw wireTooLarge(limits.maxWireBytes, undefined, buffer.length);
   // Typically a body parser's verify hook, which sees the body after decompression: verifying those bytes
   // against a signature over the wire bytes would fail with a misleading 401.
   if (declared !== undefined && declared !== buffer.length) {
@@ -62,18 +61,23 @@ function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: B
 
 type GetRawBody = typeof getRawBodyFunction;
 
-let rawBody: GetRawBody | undefined;
+let rawBody: Promise<GetRawBody> | undefined;
 
 /**
- * raw-body, required by the first streamed body rather than imported at start-up: its dependencies
- * (http-errors, iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the
- * buffered body never need it. Synchronous on purpose: with an `await import()` in between, the stream
- * would have no 'error' listener while raw-body loads, and it could be destroyed before raw-body sees it.
- * raw-body is resolved from this package, as an `import` would resolve it; a bundler that does not follow
- * `createRequire` must keep `raw-body` external (installed beside the bundle).
+ * raw-body, imported by the first streamed body rather than at start-up: its dependencies (http-errors,
+ * iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the buffered body
+ * never need it. A plain `import()` of the package name, so bundlers include it (a `createRequire`
+ * would make bundled apps fail on every streamed delivery). While it loads, `readStream` listens for
+ * the stream's 'error' and 'close' itself, so the stream is never left without a listener.
  */
-function loadRawBody(): GetRawBody {
-  rawBody ??= createRequire(import.meta.url)('raw-body') as GetRawBody;
+function loadRawBody(): Promise<GetRawBody> {
+  rawBody ??= import('raw-body').then(
+    (module) => module.default,
+    (error: unknown) => {
+      rawBody = undefined; // not cached, so a later delivery can try again
+      throw error;
+    },
+  );
   return rawBody;
 }
 
@@ -88,7 +92,6 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   const budget = limits.bodyBudget ?? SHARED_BODY_BUDGET;
   if (declared !== undefined && !budget.tryReserve(declared)) return Promise.reject(overBudget(budget));
   let reserved = declared ?? 0;
-  const getRawBody = loadRawBody();
 
   return new Promise<Buffer>((resolve, reject) => {
     let settled = false;
@@ -146,18 +149,34 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
     };
     stream.on('close', onClose);
     stream.on('close', release);
-    getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
-      (body) => {
-        release();
-        settle(undefined, body);
+    // Listening from now on, including while raw-body loads: an 'error' without a listener would crash
+    // the process. Left attached: the stream may still emit the error of a destroy() after we settle.
+    stream.on('error', (error: unknown) => settle(incomplete('The sender closed the connection before the body was complete.', error)));
+    loadRawBody().then(
+      (getRawBody) => {
+        if (settled) return;
+        if (stream.destroyed) {
+          settle(incomplete('The sender closed the connection before the body was complete.'));
+          return;
+        }
+        getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
+          (body) => {
+            release();
+            settle(undefined, body);
+          },
+          (error: unknown) => {
+            release();
+            settle(fromRawBodyError(error, limits));
+          },
+        );
+        // After raw-body's listener, which has switched the stream to flowing mode; not before it, or
+        // bytes would flow (and be lost) while raw-body loads.
+        stream.on('data', onData);
       },
       (error: unknown) => {
-        release();
-        settle(fromRawBodyError(error, limits));
+        settle(new WebhookError('internal_error', 'raw-body, a dependency of @wearhook/core, could not be loaded.', { cause: error }));
       },
     );
-    // After raw-body's listener, which has switched the stream to flowing mode.
-    stream.on('data', onData);
   });
 }
 
@@ -182,7 +201,7 @@ function fromRawBodyError(error: unknown, limits: BodyLimits): WebhookError {
   const details = (error ?? {}) as { type?: unknown; received?: unknown; expected?: unknown };
   switch (details.type) {
     case 'entity.too.large':
-      return wireTooLarge(limits.maxWireBytes);
+      return wireTooLarge(limits.maxWireBytes, undefined, typeof details.received === 'number' ? details.received : undefined);
     case 'request.size.invalid':
       return incomplete(`Received ${String(details.received)} bytes but Content-Length is ${String(details.expected)}.`, error);
     case 'stream.encoding.set':

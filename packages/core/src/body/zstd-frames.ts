@@ -111,7 +111,7 @@ function scanFrame(
   if (singleSegment) windowSize = contentSize;
 
   if (declared !== undefined && declared > maxDecodedBytes) {
-    throw decodedTooLarge(maxDecodedBytes, `The zstd frame declares ${declared} decoded bytes,`);
+    throw decodedTooLarge(maxDecodedBytes, `The zstd frame declares ${declared} decoded bytes,`, Number(declared));
   }
   const maxWindow = Math.max(RFC9659_MAX_WINDOW, maxDecodedBytes);
   if (windowSize > maxWindow) {

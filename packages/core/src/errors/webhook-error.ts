@@ -71,21 +71,50 @@ export const WEBHOOK_ERROR_STATUS = {
 export type WebhookErrorCode = keyof typeof WEBHOOK_ERROR_STATUS;
 
 /**
+ * Sizes behind a refusal, in bytes, for code that handles errors without parsing messages. Named as
+ * raw-body names them; each is set only when known.
+ */
+export interface WebhookErrorSizes {
+  /** The limit that was exceeded (`body_too_large`: `limits.maxWireBytes`; `decoded_body_too_large`: `limits.maxDecodedBytes`). */
+  readonly limit?: number;
+  /** Bytes actually received. */
+  readonly received?: number;
+  /** Bytes the request declared (`Content-Length`, or a zstd frame's content size). */
+  readonly expected?: number;
+}
+
+/**
+ * Marks WebhookErrors across copies of this package: an app that both imports (ES module build) and
+ * requires (CommonJS build) @wearhook/core has two WebhookError classes, and `instanceof` sees only one.
+ */
+const WEBHOOK_ERROR_BRAND = Symbol.for('@wearhook/core:WebhookError');
+
+/**
  * The one error type the pipeline throws for a refused delivery. `status` follows the response
  * contract; `message` is safe to send to the provider: it never contains payload bytes or secrets.
  */
-export class WebhookError extends Error {
+export class WebhookError extends Error implements WebhookErrorSizes {
   readonly code: WebhookErrorCode;
   readonly status: number;
+  declare readonly limit?: number;
+  declare readonly received?: number;
+  declare readonly expected?: number;
 
-  constructor(code: WebhookErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: WebhookErrorCode, message: string, options?: { cause?: unknown } & WebhookErrorSizes) {
     super(message, options);
     this.name = 'WebhookError';
     this.code = code;
     this.status = WEBHOOK_ERROR_STATUS[code];
+    Object.defineProperty(this, WEBHOOK_ERROR_BRAND, { value: true });
+    // Own properties only when known, so logged or compared errors carry no undefined fields.
+    for (const key of ['limit', 'received', 'expected'] as const) {
+      const value = options?.[key];
+      if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
+    }
   }
 }
 
+/** True for a WebhookError from any copy of @wearhook/core (its ES module or CommonJS build). */
 export function isWebhookError(error: unknown): error is WebhookError {
-  return error instanceof WebhookError;
+  return error instanceof WebhookError || (typeof error === 'object' && error !== null && WEBHOOK_ERROR_BRAND in error);
 }

@@ -30,8 +30,8 @@ const loaded = new Map<SqliteDriverName, Promise<SqliteDriver>>();
 /**
  * Loads a SQLite binding. `auto` prefers `node:sqlite`, built into Node 22.13+ (22.5 to 22.12 only with
  * `--experimental-sqlite`), and falls back to `@photostructure/sqlite`, the same API with prebuilt
- * binaries inside its npm package (an optional dependency of `@wearhook/core`, so Node 20 needs no
- * compiler). Rejects with an error that says what to install when neither loads.
+ * binaries inside its npm package (an optional peer dependency of `@wearhook/core`: installed by those
+ * on Node < 22.13 who use this store, and needing no compiler). Rejects with an error that says what to install when neither loads.
  */
 export async function loadSqliteDriver(preference: SqliteDriverName | 'auto' = 'auto'): Promise<SqliteDriver> {
   if (preference !== 'auto') return load(preference);
@@ -41,10 +41,13 @@ export async function loadSqliteDriver(preference: SqliteDriverName | 'auto' = '
     try {
       return await load('@photostructure/sqlite');
     } catch (packageError) {
+      // @photostructure/sqlite is an optional peer dependency: Node 22.13+ users never download it.
+      const missing = (packageError as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND';
       throw new Error(
-        `No SQLite driver: this Node (${process.version}) has no usable node:sqlite (Node 22.13+ has it) and ` +
-          'the optional dependency @photostructure/sqlite could not be loaded (was it installed?). ' +
-          'Upgrade Node, install @photostructure/sqlite@^1.2.1, or use the memory or PostgreSQL store.',
+        `No SQLite driver: this Node (${process.version}) has no usable node:sqlite (built in from Node 22.13) ` +
+          `and @photostructure/sqlite, which wearhook uses instead, ${missing ? 'is not installed' : 'could not be loaded'}. ` +
+          'Run `npm install @photostructure/sqlite@^1.2.1` (an optional peer dependency of @wearhook/core, needed ' +
+          'only on Node < 22.13), upgrade Node, or use the memory or PostgreSQL store.',
         { cause: new AggregateError([builtinError, packageError]) },
       );
     }

@@ -1,21 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { hmacSignature } from '../../src/auth/hmac-signature.js';
 import {
-  createMemoryStore,
   createReceiver,
-  thryveProvider,
   type ProviderDefinition,
   type ThryveEvent,
   createTerraReceiver,
   createThryveReceiver,
   createVitalReceiver,
-  thryveDeliveryKey,
-  type ClaimOptions,
   type Receiver,
   type ThryveEventMap,
-  type WebhookStore,
   type WorkerOptions,
 } from '../../src/index.js';
+import { thryveDeliveryKey, thryveProvider } from '../../src/providers/thryve/index.js';
+import { createMemoryStore, type ClaimOptions, type WebhookStore } from '../../src/stores/index.js';
 import { terraSamples, terraTestDelivery, thryveSamples, thryveTestDelivery, vitalTestDelivery } from '../../src/testing/index.js';
 
 const SECRET = 'in-process-secret';

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createMemoryStore,
   createReceiver,
   createThryveReceiver,
-  thryveProvider,
   type ErrorEvent,
   type ProviderDefinition,
   type Receiver,
@@ -11,6 +9,8 @@ import {
   type ThryveEvent,
   type ThryveEventMap,
 } from '../../src/index.js';
+import { thryveProvider } from '../../src/providers/thryve/index.js';
+import { createMemoryStore } from '../../src/stores/index.js';
 import { hmacSignature } from '../../src/auth/hmac-signature.js';
 import type { ThryveEpochDataPayload, ThryveEpochDataSource } from '../../src/providers/thryve/payload-types.js';
 import { thryveSamples, thryveTestDelivery } from '../../src/testing/index.js';

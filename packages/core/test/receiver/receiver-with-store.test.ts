@@ -1,14 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createMemoryStore,
   createThryveReceiver,
   createVitalReceiver,
   StoreUnavailableError,
   type Receiver,
   type ThryveEventMap,
-  thryveDeliveryKey,
-  type WebhookStore,
 } from '../../src/index.js';
+import { thryveDeliveryKey } from '../../src/providers/thryve/index.js';
+import { createMemoryStore, type WebhookStore } from '../../src/stores/index.js';
 import { thryveSamples, thryveTestDelivery, vitalTestDelivery } from '../../src/testing/index.js';
 
 const SECRET = 'store-test-secret';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/stores/memory-store.js';
 import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
 import type { WebhookStore } from '../../src/stores/webhook-store.js';
-import { describeWebhookStoreContract, newDelivery } from './webhook-store-contract.js';
+import { describeWebhookStoreContract, newDelivery } from '../../src/testing/store-contract.js';
 
 /**
  * A memory store has no connections; to run the multi-connection tests, each `open` gets a handle on

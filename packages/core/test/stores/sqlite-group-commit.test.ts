@@ -6,7 +6,7 @@ import { SqliteGroupCommit } from '../../src/stores/sqlite-group-commit.js';
 import { createSqliteStore } from '../../src/stores/sqlite-store.js';
 import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
 import { tempDir } from './sqlite-test-support.js';
-import { newDelivery } from './webhook-store-contract.js';
+import { newDelivery } from '../../src/testing/store-contract.js';
 
 let dir: ReturnType<typeof tempDir>;
 let db: SqliteDatabase;

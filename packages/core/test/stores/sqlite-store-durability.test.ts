@@ -9,7 +9,7 @@ import { SchemaVersionError, SQLITE_MIGRATIONS } from '../../src/stores/sqlite-m
 import { createSqliteStore } from '../../src/stores/sqlite-store.js';
 import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
 import { tempDir } from './sqlite-test-support.js';
-import { INSERTED, newDelivery } from './webhook-store-contract.js';
+import { INSERTED, newDelivery } from '../../src/testing/store-contract.js';
 
 /** Runs a TypeScript fixture in a fresh Node process (the same Node that runs the tests). */
 function runFixture(

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSqliteDriver, type SqliteDriverName } from '../../src/stores/sqlite-driver.js';
 import { createSqliteStore } from '../../src/stores/sqlite-store.js';
 import { nodeHasBuiltinSqlite, tempDir } from './sqlite-test-support.js';
-import { describeWebhookStoreContract } from './webhook-store-contract.js';
+import { describeWebhookStoreContract } from '../../src/testing/store-contract.js';
 
 // On Node 20 only the package can run; on Node 22.13+ both must, so each CI Node exercises its path.
 const drivers: SqliteDriverName[] = nodeHasBuiltinSqlite()

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { createThryveReceiver, THRYVE_EVENT_TYPES } from '../../src/index.js';
+import { createThryveReceiver } from '../../src/index.js';
+import { THRYVE_EVENT_TYPES } from '../../src/providers/thryve/index.js';
 import { thryveTestDelivery, zstdStoredFrame } from '../../src/testing/index.js';
 
 describe('zstdStoredFrame', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProviderName, RecordRef } from '../../src/events/webhook-event.js';
-import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
-import { DEFAULT_RETENTION_MS, type NewDelivery, type WebhookStore } from '../../src/stores/webhook-store.js';
+import type { ProviderName, RecordRef } from '../events/webhook-event.js';
+import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
+import { DEFAULT_RETENTION_MS, type NewDelivery, type WebhookStore } from '../stores/webhook-store.js';
 
 /** One database per test; `open` may be called more than once to get a second connection to it. */
 export interface StoreHarness {

@@ -1,0 +1,134 @@
+// Builds the package in the current directory for publishing: an ES module build in dist/esm and a
+// CommonJS build in dist/cjs, each with its declarations. Run by each package's `build` script.
+//
+// Why two builds: Node 20 and Node 22.0–22.11 cannot require() an ES module without a flag, and types
+// that say "ES module" for a require() are what attw reports as CJSResolvesToESM. dist/cjs has its own
+// package.json with "type": "commonjs", so its .js and .d.ts files are CommonJS to Node and TypeScript
+// alike and the declarations can be the same files, unchanged.
+//
+// Why bundled: each entry point is one file plus chunks shared between entries (so a class such as
+// WebhookError exists once per build, and `instanceof` works across subpaths). Loading ~90 small ES
+// modules cost Node 20 about 65 ms of a 173 ms cold start.
+//
+// Entry points come from package.json: every `wearhook:source` file in `exports`, and each `bin`.
+//
+// A new published package (packages/<name>) follows packages/express:
+// - `exports` entries `{ "wearhook:source": "./src/x.ts", "import": { types, default: ./dist/esm/x.js },
+//   "require": { types, default: ./dist/cjs/x.js } }`, the same without `wearhook:source` in
+//   `publishConfig.exports`, and `"./package.json": "./package.json"`;
+// - `bin` paths as `./dist/esm/<file>.js` for `src/<file>.ts`;
+// - `"files": ["dist"]`, `repository` with `directory`, `"build": "tsx ../../scripts/build-package.ts"`,
+//   its tsconfig.build.json as in packages/express, a README.md and a copy of LICENSE;
+// - other workspace packages as `workspace:^` dependencies; frameworks as peer dependencies.
+// test/packaging checks every package under packages/ that is not private.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, relative } from 'node:path';
+import { build, type InputOptions, type OutputOptions } from 'rolldown';
+
+interface PackageJson {
+  readonly name: string;
+  readonly exports?: Record<string, string | Record<string, unknown>>;
+  readonly bin?: Record<string, string>;
+  readonly dependencies?: Record<string, string>;
+  readonly peerDependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
+}
+
+const ROOT = process.cwd();
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
+
+/** `./src/stores/index.ts` -> `stores/index`: an entry's name is its source path, so dist mirrors src. */
+function entryName(sourcePath: string): string {
+  const match = /^\.\/src\/(.+)\.ts$/.exec(sourcePath);
+  if (!match?.[1]) throw new Error(`${pkg.name}: entry ${sourcePath} must be a .ts file under ./src`);
+  return match[1];
+}
+
+/** The `exports` entry points, built in both formats. */
+function exportEntries(): Record<string, string> {
+  const input: Record<string, string> = {};
+  for (const [subpath, conditions] of Object.entries(pkg.exports ?? {})) {
+    if (typeof conditions === 'string') continue; // e.g. "./package.json"
+    const source = conditions['wearhook:source'];
+    if (typeof source !== 'string') throw new Error(`${pkg.name}: exports["${subpath}"] has no wearhook:source condition`);
+    input[entryName(source)] = join(ROOT, source);
+  }
+  return input;
+}
+
+/** Commands (`bin`): ES modules only, as a command is run, never required. */
+function binEntries(): Record<string, string> {
+  const input: Record<string, string> = {};
+  for (const target of Object.values(pkg.bin ?? {})) {
+    const match = /^\.\/dist\/esm\/(.+)\.js$/.exec(target);
+    if (!match?.[1]) throw new Error(`${pkg.name}: bin ${target} must point into ./dist/esm`);
+    input[match[1]] = join(ROOT, 'src', `${match[1]}.ts`);
+  }
+  return input;
+}
+
+// Dependencies stay imports (installed beside the package, deduplicated by npm); only this package's
+// own code is bundled.
+const dependencyNames = Object.keys({ ...pkg.dependencies, ...pkg.peerDependencies, ...pkg.optionalDependencies });
+const builtins = new Set(builtinModules);
+function isExternal(id: string): boolean {
+  if (id.startsWith('node:') || builtins.has(id)) return true;
+  return dependencyNames.some((name) => id === name || id.startsWith(`${name}/`));
+}
+
+async function bundle(format: 'esm' | 'cjs'): Promise<void> {
+  const input: InputOptions = {
+    input: format === 'esm' ? { ...exportEntries(), ...binEntries() } : exportEntries(),
+    platform: 'node',
+    external: isExternal,
+    tsconfig: join(ROOT, 'tsconfig.build.json'),
+    transform: {
+      target: 'node20.19',
+      // CommonJS has no import.meta; the few uses (createRequire) get the module's file URL.
+      define: format === 'cjs' ? { 'import.meta.url': 'require("node:url").pathToFileURL(__filename).href' } : {},
+    },
+    // A warning is a build problem (e.g. an unresolved import or a missing export): fail on it.
+    onLog(level, log) {
+      if (level === 'warn') throw new Error(`${pkg.name} (${format}): ${log.message}`);
+    },
+  };
+  const output: OutputOptions = {
+    dir: join(ROOT, 'dist', format),
+    format,
+    entryFileNames: '[name].js',
+    chunkFileNames: 'chunks/[name]-[hash].js',
+    ...(format === 'cjs' ? { exports: 'named' as const } : {}),
+  };
+  await build({ ...input, output, write: true });
+}
+
+function declarationFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return declarationFiles(path);
+    return name.endsWith('.d.ts') ? [path] : [];
+  });
+}
+
+rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
+await bundle('esm');
+await bundle('cjs');
+writeFileSync(join(ROOT, 'dist', 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+
+// Declarations: one .d.ts per source file, checked by tsc (a type error fails the build).
+const tsc = join(import.meta.dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', 'dist/esm'], { cwd: ROOT, stdio: 'inherit' });
+for (const file of declarationFiles(join(ROOT, 'dist', 'esm'))) {
+  cpSync(file, join(ROOT, 'dist', 'cjs', relative(join(ROOT, 'dist', 'esm'), file)));
+}
+for (const name of Object.keys(exportEntries())) {
+  for (const format of ['esm', 'cjs']) {
+    for (const extension of ['.js', '.d.ts']) {
+      const file = join(ROOT, 'dist', format, `${name}${extension}`);
+      if (!existsSync(file)) throw new Error(`${pkg.name}: the build did not produce ${relative(ROOT, file)}`);
+    }
+  }
+}
+console.log(`${pkg.name}: built ${Object.keys(exportEntries()).length} entry points into dist/esm and dist/cjs`);
