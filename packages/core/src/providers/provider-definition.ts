@@ -1,5 +1,6 @@
 import type { ProviderName } from '../events/webhook-event.js';
 import type { IncomingHeaders } from '../http/webhook-request.js';
+import type { Drift } from '../validation/drift.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
 
 /** What the receiver knows about one delivery when it asks a provider to build the typed event. */
@@ -9,10 +10,13 @@ export interface EventContext {
   readonly deliveryKey: string;
   readonly receivedAt: Date;
   /**
-   * The delivery's headers when the event is built at receipt (e.g. Terra's `terra-reference`); absent
-   * when a store's worker rebuilds the event from the stored body.
+   * The header values the provider's event needs (`ProviderDefinition.deliveryContext`), taken at
+   * receipt and stored with the delivery, so the worker rebuilds exactly the event the no-store path
+   * builds. Absent when the provider needs none.
    */
-  readonly headers?: IncomingHeaders;
+  readonly context?: Readonly<Record<string, string>>;
+  /** How the payload differs from the published schema, computed once at receipt. */
+  readonly drift?: Drift;
 }
 
 /**
@@ -34,6 +38,12 @@ export interface ProviderDefinition<Event> {
    * the decoded body.
    */
   deliveryKey(headers: IncomingHeaders, decodedBody: Buffer): string;
-  /** Builds the typed event of a payload that passed its schema. */
+  /**
+   * The header values this provider's events need (Terra: `terra-reference`, `x-terra-trace-id`,
+   * the clamped `x-terra-ordering-timestamp`), as a small string map the receiver stores with the
+   * delivery and passes back as `EventContext.context`; `undefined` when it needs none.
+   */
+  deliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined;
+  /** Builds the typed event of a payload that passed the gate. */
   toEvent(context: EventContext): Event;
 }

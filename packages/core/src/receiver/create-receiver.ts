@@ -116,7 +116,7 @@ export function createReceiver<
     }
     const receivedAt = new Date(now);
     if (store === undefined) {
-      const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt, headers });
+      const delivery = classifyDelivery(provider, { type, payload, deliveryKey, receivedAt, context: provider.deliveryContext(headers) });
       if (strict) refuseIfNotValid(delivery);
       return handleNow(delivery);
     }
