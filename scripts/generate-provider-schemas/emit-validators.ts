@@ -1,10 +1,14 @@
 import { createRequire } from 'node:module';
-import type { Ajv as AjvInstance, Options } from 'ajv';
 
-// ajv is a build-time tool of the generator only: the validators it writes import nothing of it.
-const require = createRequire(import.meta.url);
-const { Ajv } = require('ajv') as typeof import('ajv');
-const standaloneCode = require('ajv/dist/standalone').default as (ajv: AjvInstance, refs: Record<string, string>) => string;
+// ajv is a build-time tool of the generator only: the validators it writes import nothing of it. It
+// is resolved from @wearhook/core, whose dependency it has been; only the little used here is typed.
+interface AjvInstance {
+  addSchema(schema: object): unknown;
+}
+type AjvClass = new (options: Record<string, unknown>) => AjvInstance;
+const require = createRequire(new URL('../../packages/core/package.json', import.meta.url));
+const { Ajv } = require('ajv') as { Ajv: AjvClass };
+const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
 
 /** Which of the two validation levels a file holds. */
 export type ValidatorLevel = 'gate' | 'conformance';
@@ -39,7 +43,7 @@ const ROLLBACK = /errors = (_errs\d+);if\(vErrors !== null\)\{if\(\1\)\{vErrors\
  * bounded however many elements fail. The module imports only wearhook's standalone runtime.
  */
 export function emitValidators(level: ValidatorLevel, source: ValidatorSource, exportName: string, header: string): string {
-  const options: Options = {
+  const options = {
     // Conformance reports every difference (up to the budget); the gate only needs the first.
     allErrors: level === 'conformance',
     strict: false,
