@@ -296,7 +296,14 @@ function historicalData(minimalData: Record<string, unknown>) {
 function dataFor(type: VitalEventType, minimalData: unknown): unknown {
   const resource = vitalResourceOf(type);
   if (resource !== undefined && type.startsWith('historical.')) return historicalData(minimalData as Record<string, unknown>);
-  if (resource !== undefined && isVitalSummaryResource(resource)) return { ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  // Junction sends the user and `updated_at` (the version) with summaries and lab orders; the schemas
+  // no longer require them (only what the gate guarantees), so the minimal instance lacks them.
+  const updated = { updated_at: iso(BASE_TIME) };
+  if (resource === 'workout_stream') return { user_id: VITAL_SAMPLE_USER.user_id, ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  if (resource !== undefined && isVitalSummaryResource(resource)) {
+    return { user_id: VITAL_SAMPLE_USER.user_id, ...updated, ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  }
+  if (type.startsWith('labtest.order.')) return { ...updated, ...(minimalData as object), ...structuredClone(OTHER_DATA[type as 'labtest.order.created'] ?? {}) };
   if (resource !== undefined) return timeseriesData(resource as VitalTimeseriesResource, minimalData as { data: Record<string, unknown>[] });
   const extra = OTHER_DATA[type as Exclude<VitalEventType, VitalSvixEventType>];
   return extra === undefined ? minimalData : { ...(minimalData as object), ...structuredClone(extra) };
@@ -322,7 +329,7 @@ function builder<Type extends VitalEventType>(type: Type): VitalSampleBuilder<Ty
     if (isVitalSvixEventType(type)) return { ...svixSample(type), ...overrides } as VitalPayloadMap[Type];
     const payload = minimal(type);
     // The schemas require only what the gate guarantees; a realistic sample names the user as Junction does.
-    const ids = isVitalUserlessEventType(type) ? {} : { ...VITAL_SAMPLE_USER };
+    const ids = isVitalUserlessEventType(type) ? { team_id: VITAL_SAMPLE_USER.team_id } : { ...VITAL_SAMPLE_USER };
     return { ...payload, ...ids, data: dataFor(type, payload.data), ...overrides } as VitalPayloadMap[Type];
   };
 }
