@@ -127,7 +127,7 @@ export interface ThryveEpochNotificationData {
   readonly startTimestamp: ThryveTimestamp;
   readonly endTimestamp: ThryveTimestamp;
   readonly dataSourceId: ThryveIntegerId;
-  readonly dataTypeIds?: readonly ThryveIntegerId[];
+  readonly dataTypeIds: readonly ThryveIntegerId[];
 }
 
 /** `notification.data.epoch.createupdate`. */
@@ -138,7 +138,7 @@ export interface ThryveDailyNotificationData {
   readonly startDay: ThryveTimestamp;
   readonly endDay: ThryveTimestamp;
   readonly dataSourceId: ThryveIntegerId;
-  readonly dataTypeIds?: readonly ThryveIntegerId[];
+  readonly dataTypeIds: readonly ThryveIntegerId[];
 }
 
 /** `notification.data.daily.createupdate`. */

@@ -68,7 +68,7 @@ export type VitalUserlessEventType = (typeof VITAL_USERLESS_EVENT_TYPES)[number]
 
 /** Every event type whose payload type has no `user_id`; kept equal to the list above by a type test. */
 export type VitalPayloadWithoutUser = {
-  [Type in VitalEventType]: VitalPayloadMap[Type] extends { readonly user_id: string } ? never : Type;
+  [Type in VitalEventType]: 'user_id' extends keyof VitalPayloadMap[Type] ? never : Type;
 }[VitalEventType];
 
 const known: ReadonlySet<string> = new Set(vitalEventTypes);
