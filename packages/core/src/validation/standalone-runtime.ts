@@ -24,9 +24,9 @@ export type StandaloneValidators = Readonly<Record<string, StandaloneValidateFun
 
 /**
  * The error budget of the conformance validator that is running. The generator makes the conformance
- * code call {@link spend} after creating each error and {@link refund} when it drops errors (the arms
+ * code call {@link collect} for each error it creates and {@link refund} when it drops errors (the arms
  * of an `anyOf` another arm satisfied), so `left` bounds the errors a payload really has, not the
- * guesses on the way. At zero `spend` throws this object, which `SchemaValidator` catches: a payload
+ * guesses on the way. At zero `collect` throws this object, which `SchemaValidator` catches: a payload
  * of a million bad elements costs a bounded number of error objects. `first` holds the first errors
  * kept, in payload order, for the drift reported then. Validation is synchronous, so one module-level
  * budget serves every call; `SchemaValidator.drift` resets it before each.
@@ -37,11 +37,18 @@ export const errorBudget: { left: number; first: StandaloneError[]; keep: number
   keep: 0,
 };
 
-/** Called by the conformance code after it appended an error to `collected`. */
-export function spend(collected: readonly StandaloneError[]): void {
-  const error = collected[collected.length - 1];
-  if (error !== undefined && errorBudget.first.length < errorBudget.keep) errorBudget.first.push(error);
+/** Appends an error for the gate code: `collected` (or a new list) with `error` at its end. */
+export function append(collected: StandaloneError[] | null, error: StandaloneError): StandaloneError[] {
+  if (collected === null) return [error];
+  collected.push(error);
+  return collected;
+}
+
+/** Appends an error for the conformance code, spending one unit of {@link errorBudget}. */
+export function collect(collected: StandaloneError[] | null, error: StandaloneError): StandaloneError[] {
+  if (errorBudget.first.length < errorBudget.keep) errorBudget.first.push(error);
   if (--errorBudget.left < 0) throw errorBudget;
+  return append(collected, error);
 }
 
 /** Called by the conformance code before it truncates `collected` to `from` errors. */
