@@ -6,7 +6,8 @@ import { terraEventTypes, type TerraEventType } from './event-types.js';
 
 // JSON text rather than object literals: the compiler would infer a type for every nested schema
 // (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on
-// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.
+// first read, not at import (see lazy-json.ts): validation does not read them (it runs the validators
+// compiled from them ahead of time, gate.ts and conformance.ts); samples and applications may.
 
 /** One JSON Schema per event type; their `$ref`s name schemas of `terraSharedSchemas` by `$id`. */
 export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJsonRecord(terraEventTypes, `{
@@ -279,7 +280,7 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
   }
 }`);
 
-/** The schemas the event schemas reference, each once: `SchemaValidator`'s `sharedSchemas`. */
+/** The schemas the event schemas reference by `$id`, each once. */
 export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
   {
     "$id": "urn:wearhook:terra:AFibClassificationSample",

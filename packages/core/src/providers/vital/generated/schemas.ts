@@ -6,7 +6,8 @@ import { vitalEventTypes, type VitalEventType } from './event-types.js';
 
 // JSON text rather than object literals: the compiler would infer a type for every nested schema
 // (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on
-// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.
+// first read, not at import (see lazy-json.ts): validation does not read them (it runs the validators
+// compiled from them ahead of time, gate.ts and conformance.ts); samples and applications may.
 
 /** One JSON Schema per event type; their `$ref`s name schemas of `vitalSharedSchemas` by `$id`. */
 export const vitalEventSchemas: Readonly<Record<VitalEventType, object>> = lazyJsonRecord(vitalEventTypes, `{
@@ -2150,7 +2151,7 @@ export const vitalEventSchemas: Readonly<Record<VitalEventType, object>> = lazyJ
   }
 }`);
 
-/** The schemas the event schemas reference, each once: `SchemaValidator`'s `sharedSchemas`. */
+/** The schemas the event schemas reference by `$id`, each once. */
 export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
   {
     "$id": "urn:wearhook:vital:Address",
