@@ -60,7 +60,10 @@ describe('buildEventCatalog', () => {
     discriminator: 'event_type',
     extraEventUnions: ['All'],
     aliases: { legacy: 'thing.created' },
+    unspecifiedEventTypes: {},
     isOpenEnum: () => false,
+    openConsts: false,
+    gate: { schemaOf: () => ({}) },
   };
   const envelope = (values: string[]): object => ({
     type: 'object',

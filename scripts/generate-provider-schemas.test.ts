@@ -27,7 +27,9 @@ describe('generate-provider-schemas', () => {
 
   it('expands the specs into the documented event types', () => {
     const byProvider = Object.fromEntries(models.map((model) => [model.config.provider, [...model.eventSchemas.keys()]]));
-    expect(byProvider.vital).toHaveLength(194);
+    // Junction's 194, and Svix's message.attempt.exhausted (config.unspecifiedEventTypes).
+    expect(byProvider.vital).toHaveLength(195);
+    expect(byProvider.vital).toContain('message.attempt.exhausted');
     expect(byProvider.terra).toEqual([
       'access_revoked',
       'activity',
@@ -38,7 +40,9 @@ describe('generate-provider-schemas', () => {
       'connection_error',
       'daily',
       'deauth',
+      'google_no_datasource',
       'health_observation',
+      'healthcheck',
       'hormone',
       'lab_report.completed',
       'lab_report.failed',
@@ -48,10 +52,41 @@ describe('generate-provider-schemas', () => {
       'nutrition',
       'permission_change',
       'planned_workout',
+      'processing',
+      'rate_limit_hit',
       's3_payload',
       's3_upload',
       'sleep',
       'user_reauth',
     ]);
+  });
+});
+
+describe('generated validators', () => {
+  const { files } = generateAll();
+  const file = (path: string): string => {
+    const found = files.find((candidate) => candidate.path === path);
+    if (found === undefined) throw new Error(`not generated: ${path}`);
+    return found.content;
+  };
+
+  it.each(['terra', 'vital', 'thryve'])('%s: gate and conformance import only the standalone runtime, never ajv', (provider) => {
+    for (const level of ['gate', 'conformance']) {
+      const code = file(`packages/core/src/providers/${provider}/generated/${level}.ts`);
+      expect(code).not.toMatch(/\brequire\(|from ['"]ajv|new Function|createRequire/);
+      const imports = [...code.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
+      expect(new Set(imports)).toEqual(new Set(['../../../validation/standalone-runtime.js']));
+    }
+  });
+
+  it('spends error budget at every error the conformance code creates, and refunds every rollback', () => {
+    const code = file('packages/core/src/providers/vital/generated/conformance.ts');
+    expect((code.match(/vErrors=collect\(vErrors,err\d+\);errors\+\+;/g) ?? []).length).toBeGreaterThan(100);
+    expect(code).not.toMatch(/vErrors\.push\(|vErrors = \[err/);
+    expect((code.match(/refund\(vErrors,_errs\d+\);errors = _errs\d+;/g) ?? []).length).toBe((code.match(/vErrors\.length = /g) ?? []).length);
+    // The gate stops at the first failure: it needs no budget.
+    const gate = file('packages/core/src/providers/vital/generated/gate.ts');
+    expect(gate).toMatch(/vErrors=append\(vErrors,err\d+\)/);
+    expect(gate).not.toMatch(/collect\(|refund\(/);
   });
 });

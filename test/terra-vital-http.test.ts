@@ -123,14 +123,17 @@ describe.each(FRAMEWORKS)('Terra and Vital over HTTP in $name', (framework) => {
     expect(seen.length).toBe(before);
   });
 
-  it('acknowledges and surfaces Terra types not in the spec (healthcheck) and schema failures', async () => {
+  it('delivers health checks as typed events, and acknowledges and surfaces unknown types and gate failures', async () => {
     const before = seen.length;
     const healthcheck = Buffer.from(JSON.stringify({ type: 'healthcheck', status: 'success', creation_timestamp: new Date().toISOString() }));
     expect((await postTerra(healthcheck, terraSignatureHeader(TERRA_SECRET, healthcheck, now()))).status).toBe(204);
+    const unknown = Buffer.from(JSON.stringify({ type: 'a_type_terra_adds_later' }));
+    expect((await postTerra(unknown, terraSignatureHeader(TERRA_SECRET, unknown, now()))).status).toBe(204);
     const invalid = Buffer.from(JSON.stringify({ ...terraSamples.sleep(), user: 'not-an-object' }));
     expect((await postTerra(invalid, terraSignatureHeader(TERRA_SECRET, invalid, now()))).status).toBe(204);
     expect(seen.slice(before)).toEqual([
-      { type: 'healthcheck', kind: 'unknown' },
+      { type: 'healthcheck', kind: 'event' },
+      { type: 'a_type_terra_adds_later', kind: 'unknown' },
       { type: 'sleep', kind: 'invalid' },
     ]);
     expect(errors.filter((e) => e.phase !== 'request')).toEqual([]);

@@ -1,8 +1,10 @@
 import { cleanSchema, ordered, type CleanContext } from './clean-schema.js';
 import { buildEventCatalog, compareStrings, type EventCatalog } from './event-catalog.js';
+import { gateRequirements } from './gate-requirements.js';
 import type { Schema } from './json-schema.js';
 import { componentName, resolveAlias, type LoadedSpec } from './load-spec.js';
 import type { ProviderConfig } from './provider-config.js';
+import { widenSchema, type WidenRules } from './widen-schema.js';
 
 /** Everything the emitters need about one provider, in the order they print it. */
 export interface ProviderModel {
@@ -43,18 +45,35 @@ export function buildModel(spec: LoadedSpec, config: ProviderConfig): ProviderMo
     isOpenEnum: (raw) => config.isOpenEnum(raw),
   };
 
-  const eventSchemas = new Map<string, Schema>();
-  for (const entry of catalog.entries) {
-    const schema = cleanSchema(spec.components[entry.component], context);
-    const properties = schema.properties ?? {};
-    properties[config.discriminator] = { type: 'string', const: entry.eventType };
-    eventSchemas.set(entry.eventType, ordered({ ...schema, properties }));
+  const discriminated = (eventType: string, schema: Schema): Schema => {
+    const properties = { ...schema.properties, [config.discriminator]: { type: 'string', const: eventType } };
+    const required = [...new Set([config.discriminator, ...(schema.required ?? [])])];
+    return ordered({ ...schema, properties, required });
+  };
+  const cleanedEvents = new Map<string, Schema>();
+  for (const entry of catalog.entries) cleanedEvents.set(entry.eventType, discriminated(entry.eventType, cleanSchema(spec.components[entry.component], context)));
+  for (const [eventType, discriminator] of Object.entries(config.unspecifiedEventTypes)) {
+    if (cleanedEvents.has(eventType)) throw new Error(`${config.provider}: ${eventType} is in the spec; drop it from unspecifiedEventTypes`);
+    cleanedEvents.set(eventType, { type: 'object', properties: { [discriminator]: { type: 'string', const: eventType } }, required: [discriminator] });
   }
 
-  const shared = new Map<string, Schema>();
+  const cleanedShared = new Map<string, Schema>();
   for (let name = pending.shift(); name !== undefined; name = pending.shift()) {
-    shared.set(name, ordered({ $id: schemaId(config.provider, name), ...cleanSchema(spec.components[name], context) }));
+    cleanedShared.set(name, ordered({ $id: schemaId(config.provider, name), ...cleanSchema(spec.components[name], context) }));
   }
+
+  // Only what the gate guarantees stays required; the rest of the spec's promises become advisory.
+  const sharedById = new Map([...cleanedShared].map(([name, schema]) => [schema.$id ?? '', { name, schema }]));
+  const keep = gateRequirements(config.gate, cleanedEvents, sharedById);
+  const rules: WidenRules = { keepRequired: (name) => [...(keep.get(name) ?? [])], openConsts: config.openConsts };
+  const eventSchemas = new Map<string, Schema>();
+  for (const [eventType, schema] of [...cleanedEvents].sort(([a], [b]) => compareStrings(a, b))) {
+    // The discriminator is set again: widening opens Terra's consts, and this one selects the schema.
+    const widened = widenSchema(schema, eventType, rules);
+    eventSchemas.set(eventType, ordered({ ...widened, properties: { ...widened.properties, [config.discriminator]: { type: 'string', const: eventType } } }));
+  }
+  const shared = new Map<string, Schema>();
+  for (const [name, schema] of cleanedShared) shared.set(name, widenSchema(schema, name, rules));
   const sortedShared = new Map([...shared].sort(([a], [b]) => compareStrings(a, b)));
   return { config, spec, catalog, eventSchemas, sharedSchemas: sortedShared };
 }

@@ -83,6 +83,7 @@ export function cleanSchema(raw: unknown, context: CleanContext): Schema {
 /** The schema that accepts what `schema` accepts, and null. */
 export function makeNullable(schema: Schema): Schema {
   const types = typesOf(schema);
+  if (schema.anyOf?.some((arm) => arm.type === 'null' && Object.keys(arm).length === 1)) return schema;
   if (schema.type === undefined) {
     // No type and no constraint already accepts null; constraints without a type need a union.
     return isEmpty(schema) ? schema : { anyOf: [schema, { type: 'null' }] };

@@ -40,10 +40,11 @@ function emitSchemas(model: ProviderModel): string {
     `import { ${lower}EventTypes, type ${prefix}EventType } from './event-types.js';\n\n` +
     `// JSON text rather than object literals: the compiler would infer a type for every nested schema\n` +
     `// (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on\n` +
-    `// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.\n\n` +
+    `// first read, not at import (see lazy-json.ts): validation does not read them (it runs the validators\n` +
+    `// compiled from them ahead of time, gate.ts and conformance.ts); samples and applications may.\n\n` +
     `/** One JSON Schema per event type; their \`$ref\`s name schemas of \`${lower}SharedSchemas\` by \`$id\`. */\n` +
     `export const ${lower}EventSchemas: Readonly<Record<${prefix}EventType, object>> = lazyJsonRecord(${lower}EventTypes, ${templateLiteral(events)});\n\n` +
-    `/** The schemas the event schemas reference, each once: \`SchemaValidator\`'s \`sharedSchemas\`. */\n` +
+    `/** The schemas the event schemas reference by \`$id\`, each once. */\n` +
     `export const ${lower}SharedSchemas: readonly object[] = lazyJsonArray(${model.sharedSchemas.size}, ${templateLiteral(shared)});\n`
   );
 }

@@ -10,6 +10,8 @@ export interface Schema {
   $ref?: string;
   type?: string | string[];
   format?: string;
+  /** Only ever the digits of an integer id sent as a string (see widen-schema.ts). */
+  pattern?: string;
   const?: JsonValue;
   enum?: JsonValue[];
   properties?: Record<string, Schema>;
@@ -35,6 +37,7 @@ export const KEYWORD_ORDER: readonly (keyof Schema)[] = [
   '$ref',
   'type',
   'format',
+  'pattern',
   'const',
   'enum',
   'examples',

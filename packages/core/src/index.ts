@@ -13,6 +13,7 @@ export { createTerraReceiver, type TerraWebhookOptions } from './receiver/terra-
 export { createVitalReceiver, type VitalWebhookOptions } from './receiver/vital-receiver.js';
 export type { Receiver } from './receiver/receiver.js';
 export type { CommonReceiverOptions, WorkerOptions } from './receiver/receiver-options.js';
+export type { LoggerOption, WearhookLogger } from './logging/logger.js';
 export type { Secrets } from './auth/secrets.js';
 export { DEFAULT_BODY_LIMITS, type BodyLimits } from './body/limits.js';
 export { BodyBudget, SHARED_BODY_BUDGET } from './body/body-budget.js';
@@ -35,7 +36,8 @@ export {
 export { createReceiver, type CreateReceiverOptions } from './receiver/create-receiver.js';
 export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
 export type { Authenticator, AuthInput, HeaderCheckInput } from './auth/authenticator.js';
-export { SchemaValidator, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
+export { SchemaValidator, type ProviderValidators, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
+export type { StandaloneValidators } from './validation/standalone-runtime.js';
 
 // --- Adapter kit: what a framework adapter (@wearhook/express, @wearhook/koa, your own) translates to and from.
 export type { BodySource, IncomingHeaders, WebhookRequest, WebhookResponse } from './http/webhook-request.js';
@@ -52,7 +54,8 @@ export { MAX_LABEL_LENGTH } from './providers/stored-label.js';
 
 // --- Event types: what handlers receive.
 export type { ProviderName, RecordRef, WebhookEventBase } from './events/webhook-event.js';
-export type { ErrorEvent, ErrorPhase, InvalidDeliveryEvent, UnknownDeliveryEvent } from './events/delivery-events.js';
+export type { DriftEvent, ErrorEvent, ErrorPhase, InvalidDeliveryEvent, UnknownDeliveryEvent } from './events/delivery-events.js';
+export { MAX_DRIFT_ISSUES, type Drift } from './validation/drift.js';
 export type {
   ThryveDailyDataEvent,
   ThryveDailyNotificationEvent,

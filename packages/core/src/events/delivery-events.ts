@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../validation/schema-validator.js';
+import type { Drift, ValidationIssue } from '../validation/drift.js';
 import type { ProviderName } from './webhook-event.js';
 
 /**
@@ -13,9 +13,22 @@ export interface UnknownDeliveryEvent {
   readonly payload: unknown;
 }
 
-/** A delivery of a known event type whose payload failed that type's schema. */
+/** A delivery of a known event type whose payload failed that type's gate. */
 export interface InvalidDeliveryEvent extends UnknownDeliveryEvent {
+  /** The gate's first failure (the gate stops there). */
   readonly issues: readonly ValidationIssue[];
+}
+
+/**
+ * Reported to `onDrift` subscribers: a typed event was delivered whose payload differs from the
+ * provider's published schema. Once per delivery (at receipt, not again when a worker dispatches it).
+ */
+export interface DriftEvent {
+  readonly provider: ProviderName;
+  readonly type: string;
+  readonly deliveryKey: string;
+  readonly receivedAt: Date;
+  readonly drift: Drift;
 }
 
 /** Where in the life of a delivery an error happened. */

@@ -1,4 +1,4 @@
-import type { ErrorEvent, InvalidDeliveryEvent, UnknownDeliveryEvent } from './delivery-events.js';
+import type { DriftEvent, ErrorEvent, InvalidDeliveryEvent, UnknownDeliveryEvent } from './delivery-events.js';
 
 export type Handler<E> = (event: E) => void | Promise<void>;
 
@@ -28,13 +28,19 @@ export interface EventSubscriptions<EventMap> {
   /** Handles deliveries of known types whose payload failed the schema. */
   onInvalid(handler: Handler<InvalidDeliveryEvent>): this;
   offInvalid(handler: Handler<InvalidDeliveryEvent>): this;
+  /**
+   * Observes typed events whose payload differs from the provider's published schema (once per
+   * delivery, at receipt); the event itself still reaches `on(type)` with the same `drift`.
+   */
+  onDrift(handler: Handler<DriftEvent>): this;
+  offDrift(handler: Handler<DriftEvent>): this;
   /** Observes refused requests and failed handlers; must not throw (what it throws is ignored). */
   onError(handler: (event: ErrorEvent) => void): this;
   offError(handler: (event: ErrorEvent) => void): this;
 }
 
 /** The names of `EventSubscriptions`' methods: what `forwardSubscriptions` forwards. */
-const SUBSCRIPTION_METHODS = ['on', 'off', 'onAny', 'offAny', 'onUnknown', 'offUnknown', 'onInvalid', 'offInvalid', 'onError', 'offError'] as const;
+const SUBSCRIPTION_METHODS = ['on', 'off', 'onAny', 'offAny', 'onUnknown', 'offUnknown', 'onInvalid', 'offInvalid', 'onDrift', 'offDrift', 'onError', 'offError'] as const;
 
 /**
  * The subscription methods of an object that forwards them to `target` (a receiver to its hub, a
@@ -69,7 +75,14 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
   private anyHandlers: readonly AnyHandler[] = [];
   private unknownHandlers: readonly Handler<UnknownDeliveryEvent>[] = [];
   private invalidHandlers: readonly Handler<InvalidDeliveryEvent>[] = [];
+  private driftHandlers: readonly Handler<DriftEvent>[] = [];
   private errorHandlers: readonly ((event: ErrorEvent) => void)[] = [];
+
+  /**
+   * @param observeError sees every reported error before the `onError` handlers (the receiver's
+   *   logger, so nothing is dropped silently whether or not the app subscribed).
+   */
+  constructor(private readonly observeError?: (event: ErrorEvent) => void) {}
 
   on<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this {
     for (const name of typeof type === 'string' ? [type] : type) {
@@ -117,6 +130,16 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
     return this;
   }
 
+  onDrift(handler: Handler<DriftEvent>): this {
+    this.driftHandlers = [...this.driftHandlers, handler];
+    return this;
+  }
+
+  offDrift(handler: Handler<DriftEvent>): this {
+    this.driftHandlers = without(this.driftHandlers, handler);
+    return this;
+  }
+
   onError(handler: (event: ErrorEvent) => void): this {
     this.errorHandlers = [...this.errorHandlers, handler];
     return this;
@@ -142,7 +165,16 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
     return run(this.invalidHandlers as Handler<unknown>[], event, event.type);
   }
 
+  emitDrift(event: DriftEvent): Promise<HandlerFailure[]> {
+    return run(this.driftHandlers as Handler<unknown>[], event, event.type);
+  }
+
   reportError(event: ErrorEvent): void {
+    try {
+      this.observeError?.(event);
+    } catch {
+      // A failing logger must not turn an answered delivery into a crash either.
+    }
     for (const handler of this.errorHandlers) {
       try {
         handler(event);

@@ -1,3 +1,5 @@
+import type { Drift } from '../validation/drift.js';
+
 export type ProviderName = 'thryve' | 'terra' | 'vital';
 
 /**
@@ -29,8 +31,16 @@ export interface WebhookEventBase<P extends ProviderName, T extends string, Payl
   /** Identifies the delivery across the provider's retries. */
   readonly deliveryKey: string;
   readonly receivedAt: Date;
-  /** The parsed JSON, typed by the schema that validated it. */
+  /**
+   * The parsed JSON as received. Its type is generated from the provider's spec and widened to what
+   * the gate guarantees: see packages/core/VALIDATION.md.
+   */
   readonly payload: Payload;
+  /**
+   * How the payload differs from the provider's published schema (advisory), or `undefined` when it
+   * conforms. The same on every dispatch of one delivery: computed once at receipt and stored.
+   */
+  readonly drift: Drift | undefined;
   /**
    * The records this delivery creates or updates, with their natural keys. On events that carry records
    * this is computed on first access and then kept, so a handler that never reads it does not pay for

@@ -1,7 +1,8 @@
 import type { EventHub } from '../events/event-hub.js';
 import type { RecordRef } from '../events/webhook-event.js';
 import type { EventContext, ProviderDefinition } from '../providers/provider-definition.js';
-import { classifyDelivery, type ClassifiedDelivery } from '../receiver/classify-delivery.js';
+import { classifyDelivery, storedVerdict, type ClassifiedDelivery } from '../receiver/classify-delivery.js';
+import type { Drift } from '../validation/drift.js';
 import { runHandlers } from '../receiver/run-handlers.js';
 import type { ClaimedDelivery, WebhookStore } from '../stores/webhook-store.js';
 
@@ -50,18 +51,23 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
 
   return {
     stored(stored) {
-      const delivery = classifyDelivery(provider, {
+      const input = {
         type: stored.eventType,
         payload: JSON.parse(stored.body) as unknown,
         deliveryKey: stored.deliveryKey,
         receivedAt: stored.receivedAt,
         context: stored.context,
-        drift: stored.drift,
-      });
+      };
+      // Accepted at receipt: its stored drift is its verdict, nothing is validated again. A delivery
+      // stored with issues was quarantined and requeued by an operator: it is classified afresh.
+      const delivery =
+        stored.issues === undefined
+          ? classifyDelivery(provider, input, storedVerdict(stored.drift as Drift | undefined))
+          : classifyDelivery(provider, input);
       return dispatch(delivery, stored.receivedAt);
     },
     received(input) {
-      return dispatch({ kind: 'event', event: provider.toEvent(input), type: input.type }, input.receivedAt);
+      return dispatch({ kind: 'event', event: provider.toEvent(input), type: input.type, drift: input.drift }, input.receivedAt);
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ProviderName } from '../events/webhook-event.js';
 import type { IncomingHeaders } from '../http/webhook-request.js';
+import type { Drift } from '../validation/drift.js';
 import type { SchemaValidator } from '../validation/schema-validator.js';
 
 /** What the receiver knows about one delivery when it asks a provider to build the typed event. */
@@ -10,12 +11,12 @@ export interface EventContext {
   readonly receivedAt: Date;
   /**
    * The header values the provider's event needs (`ProviderDefinition.deliveryContext`), taken at
-   * receipt and stored with the delivery, so an event built later by a store's worker is the one the
-   * no-store path builds.
+   * receipt and stored with the delivery, so the worker rebuilds exactly the event the no-store path
+   * builds. Absent when the provider needs none.
    */
   readonly context?: Readonly<Record<string, string>>;
-  /** Advisory schema drift found at receipt (issue 9), carried to the event; `undefined` when none. */
-  readonly drift?: unknown;
+  /** How the payload differs from the published schema, computed once at receipt. */
+  readonly drift?: Drift;
 }
 
 /**
@@ -38,10 +39,11 @@ export interface ProviderDefinition<Event> {
    */
   deliveryKey(headers: IncomingHeaders, decodedBody: Buffer): string;
   /**
-   * The few header values the provider's event needs (e.g. Terra's `terra-reference`), or `undefined`
-   * when it needs none. Kept small: it is stored with every delivery.
+   * The header values this provider's events need (Terra: `terra-reference`, `x-terra-trace-id`,
+   * the clamped `x-terra-ordering-timestamp`), as a small string map the receiver stores with the
+   * delivery and passes back as `EventContext.context`; `undefined` when it needs none.
    */
   deliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined;
-  /** Builds the typed event of a payload that passed its schema. */
+  /** Builds the typed event of a payload that passed the gate. */
   toEvent(context: EventContext): Event;
 }

@@ -5,6 +5,8 @@ import type { WebhookResponse } from '../http/webhook-request.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 import type { ClassifiedDelivery } from './classify-delivery.js';
 import type { Classified } from './payload-stages.js';
+import type { DeliveryLog } from '../logging/delivery-log.js';
+import { reportReceipt } from './report-receipt.js';
 import { runHandlers } from './run-handlers.js';
 
 /** The last stage: how a classified delivery is answered (with or without a store). */
@@ -21,11 +23,19 @@ export interface Acknowledger {
 export function acknowledgeNow<Event extends { readonly type: string; readonly deliveryKey: string }>(
   provider: ProviderDefinition<Event>,
   hub: EventHub<unknown>,
+  log: DeliveryLog,
 ): Acknowledger {
   return {
     keepsText: false,
-    async acknowledge({ received, quarantine }) {
-      const delivery: ClassifiedDelivery<Event> = quarantine ?? { kind: 'event', event: provider.toEvent(received), type: received.type };
+    async acknowledge(classified) {
+      const { received, quarantine } = classified;
+      reportReceipt(provider.name, hub, log, classified);
+      const delivery: ClassifiedDelivery<Event> = quarantine ?? {
+        kind: 'event',
+        event: provider.toEvent(received),
+        type: received.type,
+        drift: received.drift,
+      };
       const failures = await runHandlers(hub, provider.name, delivery);
       if (failures.length > 0) {
         throw new WebhookError(

@@ -3,11 +3,13 @@ import { WebhookError, isWebhookError } from '../errors/webhook-error.js';
 import { EventHub, forwardSubscriptions, type EventSubscriptions } from '../events/event-hub.js';
 import type { RecordRef } from '../events/webhook-event.js';
 import { errorResponse } from '../http/error-response.js';
+import { DeliveryLog } from '../logging/delivery-log.js';
 import { providerDispatch } from '../inbox/provider-dispatch.js';
 import { joinStoreInbox, type InboxMembership } from '../inbox/store-inbox.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 import { acknowledgeNow, type Acknowledger } from './acknowledge-now.js';
 import { persistThenAcknowledge } from './persist-then-acknowledge.js';
+import { logReportedError } from './log-reported-error.js';
 import { createPipeline } from './pipeline.js';
 import { receiveDelivery } from './receive-delivery.js';
 import type { Receiver } from './receiver.js';
@@ -40,14 +42,15 @@ export function createReceiver<
     );
   }
   const pipeline = createPipeline(provider, options);
-  const hub = new EventHub<EventMap>();
+  const log = new DeliveryLog(options.logger);
+  const hub = new EventHub<EventMap>((event) => logReportedError(log, event));
   const anyHub = hub as EventHub<unknown>;
   const { store } = options;
 
   let inbox: InboxMembership | undefined;
   let acknowledger: Acknowledger;
   if (store === undefined) {
-    acknowledger = acknowledgeNow(provider, anyHub);
+    acknowledger = acknowledgeNow(provider, anyHub, log);
   } else {
     const dispatch = providerDispatch(provider, store, hub);
     const { waitUntil } = options;
@@ -76,6 +79,7 @@ export function createReceiver<
       dispatch,
       worker: inbox.worker,
       waitUntil,
+      log,
       reportError: (error) => hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
     });
   }

@@ -1,7 +1,7 @@
 import { WebhookError } from '../errors/webhook-error.js';
 import type { EventContext, ProviderDefinition } from '../providers/provider-definition.js';
 import { checkStoredLabel } from '../providers/stored-label.js';
-import { checkDelivery, quarantined, type ClassifiedDelivery } from './classify-delivery.js';
+import { checkDelivery, quarantined, refusedInStrictMode, type ClassifiedDelivery } from './classify-delivery.js';
 import { parseJson } from './parse-json.js';
 import type { ReceiverPipeline } from './pipeline.js';
 
@@ -40,9 +40,12 @@ export function parse(provider: ProviderDefinition<unknown>, text: string): { re
 export function classify(pipeline: ReceiverPipeline<unknown>, received: ReceivedDelivery): Classified {
   const { provider } = pipeline;
   const verdict = checkDelivery(provider, received.type, received.payload);
-  if (verdict.kind === 'event') return { received, quarantine: undefined };
+  if (verdict.kind === 'event') {
+    return { received: verdict.drift === undefined ? received : { ...received, drift: verdict.drift }, quarantine: undefined };
+  }
   const quarantine = quarantined(provider, received, verdict);
-  if (pipeline.strict) refuse(quarantine);
+  // Strict mode refuses gate failures and unknown types only, never drift (`refusedInStrictMode`).
+  if (pipeline.strict && refusedInStrictMode(verdict)) refuse(quarantine);
   return { received, quarantine };
 }
 

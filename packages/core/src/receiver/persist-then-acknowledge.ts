@@ -6,6 +6,8 @@ import type { ProviderName } from '../events/webhook-event.js';
 import { StoreUnavailableError } from '../stores/store-unavailable-error.js';
 import type { PutResult, WebhookStore } from '../stores/webhook-store.js';
 import type { Acknowledger } from './acknowledge-now.js';
+import type { DeliveryLog } from '../logging/delivery-log.js';
+import { reportReceipt } from './report-receipt.js';
 import { runHandlers } from './run-handlers.js';
 
 export interface PersistTarget {
@@ -21,6 +23,8 @@ export interface PersistTarget {
    */
   readonly waitUntil?: ((promise: Promise<unknown>) => void) | undefined;
   readonly reportError?: (error: unknown) => void;
+  /** Logs quarantine, unknown types and drift of each delivery inserted (a retry was logged the first time). */
+  readonly log: DeliveryLog;
 }
 
 /**
@@ -37,7 +41,8 @@ export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
   };
   return {
     keepsText: true,
-    async acknowledge({ received, quarantine }, text) {
+    async acknowledge(classified, text) {
+      const { received, quarantine } = classified;
       // With `waitUntil` nothing is leased to a queue that may be frozen: the drain below claims it.
       const reservation = quarantine === undefined && waitUntil === undefined ? worker?.reserve() : undefined;
       let result: PutResult;
@@ -65,6 +70,7 @@ export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
         reservation?.cancel();
         return ACCEPTED;
       }
+      reportReceipt(provider, hub, target.log, classified);
       if (waitUntil !== undefined) {
         handOver(quarantine !== undefined ? runHandlers(hub, provider, quarantine) : Promise.resolve(worker?.drain()));
       } else if (quarantine !== undefined) {

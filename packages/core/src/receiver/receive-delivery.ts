@@ -62,9 +62,6 @@ export async function receiveDelivery<Event>(
     deliveryKey,
     receivedAt: new Date(now),
     context: provider.deliveryContext(headers),
-    // Integration point (issue 9): the advisory drift found while validating goes here; it is stored
-    // with the delivery and reaches the event on both paths.
-    drift: undefined,
   };
   return acknowledger.acknowledge(classify(pipeline, received), text);
 }

@@ -1,3 +1,4 @@
+import type { LoggerOption } from '../logging/logger.js';
 import type { BodyLimits } from '../body/limits.js';
 import type { InboxWorkerOptions } from '../inbox/store-inbox.js';
 import type { WebhookStore } from '../stores/webhook-store.js';
@@ -57,4 +58,12 @@ export interface CommonReceiverOptions {
    * handlers run before the acknowledgement and there is nothing to hand over.
    */
   readonly waitUntil?: (promise: Promise<unknown>) => void;
+  /**
+   * Where wearhook writes what would otherwise pass silently: quarantined deliveries, unknown event
+   * types, schema drift (repeats of one provider, type and path are counted, not repeated), failed
+   * handlers, worker failures and refused requests. Each line has a stable `code`, the provider, event
+   * type and delivery key, never the payload or a secret. Default: JSON lines on stderr. Any
+   * pino-compatible logger (`logger.warn(object, message)`) works; `false` opts into silence.
+   */
+  readonly logger?: LoggerOption;
 }

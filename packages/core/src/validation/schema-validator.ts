@@ -1,111 +1,92 @@
-import { createRequire } from 'node:module';
-import type * as AjvModule from 'ajv';
-import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
+import { CONFORMANCE_ERROR_BUDGET, MAX_DRIFT_ISSUES, type Drift, type ValidationIssue } from './drift.js';
+import { errorBudget, type StandaloneError, type StandaloneValidators } from './standalone-runtime.js';
 
-/** One schema violation, reduced to what is safe to store and show (no payload values). */
-export interface ValidationIssue {
-  /** JSON Pointer into the payload, e.g. `/data/epochData/0/dataTypeId`. */
-  readonly path: string;
-  readonly message: string;
-}
-
-export type ValidationResult = { readonly valid: true } | { readonly valid: false; readonly issues: readonly ValidationIssue[] };
+export type { Drift, ValidationIssue } from './drift.js';
 
 /**
- * Validates payloads against JSON Schemas keyed by event type. Each schema is compiled by ajv the first
- * time a delivery of its type arrives, so loading a provider with hundreds of event types costs nothing
- * at start-up; the compiled function is kept for every later delivery.
- *
- * Nothing happens at construction either: ajv is loaded, its instance made and the shared schemas
- * registered on the first `validate` (or `compileAll`), so an application pays for a provider's schemas
- * only once it receives that provider's deliveries. The schemas are not checked against the JSON Schema
- * meta-schema (ajv's `validateSchema: false`): see `instance()` for why.
+ * A gate failure (`valid: false`, with the first issue found) or a typed event, with the drift from
+ * the published schema when there is any.
+ */
+export type ValidationResult =
+  | { readonly valid: true; readonly drift: Drift | undefined }
+  | { readonly valid: false; readonly issues: readonly ValidationIssue[] };
+
+/** The two levels of generated validators of one provider, by event type. */
+export interface ProviderValidators {
+  /**
+   * What wearhook needs to build the typed event: type, user id, container shapes, record-key fields.
+   * Compiled without `allErrors`: it stops at the first failure.
+   */
+  readonly gate: StandaloneValidators;
+  /**
+   * The provider's published schema, widened to what providers are seen to send. Advisory: its
+   * failures are drift. Every event type of `gate` has one.
+   */
+  readonly conformance: StandaloneValidators;
+}
+
+/**
+ * Validates payloads by event type in two levels with validators ajv compiled ahead of time (see
+ * `scripts/generate-provider-schemas.ts`): nothing is compiled at run time, so the first delivery
+ * costs what every other one does, and ajv is not loaded at all.
  */
 export class SchemaValidator {
-  private ajv: Ajv | undefined;
-  private readonly compiled = new Map<string, ValidateFunction>();
+  constructor(private readonly validators: ProviderValidators) {}
 
-  constructor(
-    private readonly schemas: Readonly<Record<string, object>>,
-    /** Schemas that others reference with `$ref` (added once, on first use, compiled with their users). */
-    private readonly sharedSchemas: readonly object[] = [],
-  ) {}
-
+  /** Whether `eventType` is one this provider has validators for (else: an unknown type). */
   has(eventType: string): boolean {
-    return Object.hasOwn(this.schemas, eventType);
+    return Object.hasOwn(this.validators.gate, eventType);
   }
 
+  /** The gate, then (when it passes) conformance. Throws for an event type `has` denies. */
   validate(eventType: string, payload: unknown): ValidationResult {
-    const validateFn = this.compile(eventType);
-    if (validateFn(payload)) return { valid: true };
-    return { valid: false, issues: (validateFn.errors ?? []).map(toIssue) };
+    const issues = this.gate(eventType, payload);
+    return issues === undefined ? { valid: true, drift: this.drift(eventType, payload) } : { valid: false, issues };
   }
 
-  /** Compiles every schema now; for servers that prefer paying the cost at start-up. */
-  compileAll(): void {
-    for (const eventType of Object.keys(this.schemas)) this.compile(eventType);
+  /** The gate's first issue, or `undefined` when the payload passes. */
+  gate(eventType: string, payload: unknown): readonly ValidationIssue[] | undefined {
+    const gate = this.lookup(this.validators.gate, eventType);
+    if (gate(payload)) return undefined;
+    return (gate.errors ?? []).slice(0, 1).map(toIssue);
   }
 
-  private compile(eventType: string): ValidateFunction {
-    let validateFn = this.compiled.get(eventType);
-    if (validateFn === undefined) {
-      const schema = this.schemas[eventType];
-      if (schema === undefined) throw new Error(`No schema for event type ${JSON.stringify(eventType)}`);
-      validateFn = this.instance().compile(schema);
-      this.compiled.set(eventType, validateFn);
+  /**
+   * How the payload differs from the published schema: at most `MAX_DRIFT_ISSUES` issues, found with
+   * bounded work (the validator stops after `CONFORMANCE_ERROR_BUDGET` errors), or `undefined` when it
+   * conforms.
+   */
+  drift(eventType: string, payload: unknown): Drift | undefined {
+    const conformance = this.lookup(this.validators.conformance, eventType);
+    let errors: readonly StandaloneError[];
+    let exhausted = false;
+    errorBudget.left = CONFORMANCE_ERROR_BUDGET;
+    errorBudget.first = [];
+    errorBudget.keep = MAX_DRIFT_ISSUES;
+    try {
+      if (conformance(payload)) return undefined;
+      errors = conformance.errors ?? [];
+    } catch (error) {
+      if (error !== errorBudget) throw error;
+      errors = errorBudget.first;
+      exhausted = true;
+    } finally {
+      errorBudget.left = Number.POSITIVE_INFINITY;
+      errorBudget.first = [];
+      errorBudget.keep = 0;
     }
-    return validateFn;
+    return { issues: errors.slice(0, MAX_DRIFT_ISSUES).map(toIssue), truncated: exhausted || errors.length > MAX_DRIFT_ISSUES };
   }
 
-  /** The ajv instance, made on first use with the shared schemas registered. */
-  private instance(): Ajv {
-    if (this.ajv === undefined) {
-      const AjvClass = loadAjv();
-      // allErrors: the quarantine keeps every problem, not just the first. strict: false because provider
-      // specs use keywords (examples, nullable, format names) that ajv's strict mode rejects.
-      // validateSchema: false: ajv would otherwise check every schema it is given against the draft-07
-      // meta-schema, which first compiles that meta-schema: about 60–100 ms per validator, on the first
-      // delivery of each provider. wearhook's schemas are generated from the providers' specs (Terra,
-      // Vital) or written by hand (Thryve), and the tests compile every one of them and check each
-      // against valid and invalid payloads, so the check finds nothing at run time. A malformed schema
-      // passed in by an application still fails when it is compiled for most mistakes (an unknown type,
-      // a keyword value of the wrong type, a `$ref` to nothing), just not with the meta-schema's message.
-      // code.optimize: false skips ajv's clean-up pass over the code it generates: a quarter less time
-      // compiling a large schema (Terra's activity, 130 → 100 ms on Node 20), and the compiled validators
-      // measured as fast as optimised ones (V8 removes the same dead code).
-      const ajv = new AjvClass({
-        allErrors: true,
-        strict: false,
-        validateFormats: false,
-        validateSchema: false,
-        code: { optimize: false },
-      });
-      for (const schema of this.sharedSchemas) ajv.addSchema(schema);
-      this.ajv = ajv;
-    }
-    return this.ajv;
+  private lookup(validators: StandaloneValidators, eventType: string) {
+    if (!Object.hasOwn(validators, eventType)) throw new Error(`No validator for event type ${JSON.stringify(eventType)}`);
+    return validators[eventType] as NonNullable<StandaloneValidators[string]>;
   }
 }
 
-let ajvClass: typeof AjvModule.Ajv | undefined;
-
-/**
- * ajv's class, required on first use rather than imported: loading ajv's modules costs 35–50 ms, most of
- * an application's start-up with wearhook, and many processes that import wearhook never validate a
- * delivery (workers, scripts, tests of other code). `require` keeps `validate` synchronous, which a
- * dynamic `import()` would not. ajv is resolved from this package, as an `import` would resolve it; a
- * bundler that does not follow `createRequire` must keep `ajv` external (installed beside the bundle).
- */
-function loadAjv(): typeof AjvModule.Ajv {
-  ajvClass ??= (createRequire(import.meta.url)('ajv') as typeof AjvModule).Ajv;
-  return ajvClass;
-}
-
-function toIssue(error: ErrorObject): ValidationIssue {
+function toIssue(error: StandaloneError): ValidationIssue {
   const path = error.instancePath === '' ? '/' : error.instancePath;
   const detail =
-    error.keyword === 'required'
-      ? `must have property ${JSON.stringify((error.params as { missingProperty: string }).missingProperty)}`
-      : (error.message ?? error.keyword);
+    error.keyword === 'required' ? `must have property ${JSON.stringify(error.params.missingProperty)}` : (error.message ?? error.keyword);
   return { path, message: detail };
 }

@@ -156,7 +156,7 @@ describe('in-process dispatch', () => {
     await until(() => references.length === 1);
     expect(references).toEqual(['ref-42']);
     const stored = await store.get('terra', keys[0]!);
-    expect(stored?.context).toEqual({ reference: 'ref-42' });
+    expect(stored?.context).toMatchObject({ reference: 'ref-42' });
 
     // The poller's path (a delivery stored by a process without a worker) builds it from the stored context.
     // Another body: Terra's delivery key is the body's hash, so the same sample would be a retry.

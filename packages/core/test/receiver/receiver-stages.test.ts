@@ -1,3 +1,4 @@
+import { DeliveryLog } from '../../src/logging/delivery-log.js';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { basicAuth } from '../../src/auth/basic-auth.js';
@@ -108,7 +109,7 @@ describe('acknowledgeNow', () => {
     const hub = new EventHub<unknown>();
     const seen: string[] = [];
     hub.onAny((event) => void seen.push((event as { type: string }).type));
-    const acknowledger = acknowledgeNow(thryveProvider, hub);
+    const acknowledger = acknowledgeNow(thryveProvider, hub, new DeliveryLog(false));
     expect((await acknowledger.acknowledge({ received: received(), quarantine: undefined }, undefined)).status).toBe(204);
     expect(seen).toEqual(['event.data.epoch.create']);
     hub.onAny(() => {
@@ -138,7 +139,7 @@ describe('persistThenAcknowledge', () => {
   it('leases a new event to the local worker, and gives the room back for a duplicate', async () => {
     const store = createMemoryStore();
     const { worker, log } = fakeWorker();
-    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub: new EventHub(), dispatch, worker });
+    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub: new EventHub(), dispatch, worker, log: new DeliveryLog(false) });
     const delivery = { received: received({ context: { a: 'b' } }), quarantine: undefined };
     expect((await acknowledger.acknowledge(delivery, '{"stored":1}')).status).toBe(204);
     expect((await acknowledger.acknowledge(delivery, '{"stored":1}')).status).toBe(204);
@@ -153,7 +154,7 @@ describe('persistThenAcknowledge', () => {
     const hub = new EventHub<unknown>();
     const unknown: string[] = [];
     hub.onUnknown((event) => void unknown.push(event.type));
-    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub, dispatch, worker });
+    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub, dispatch, worker, log: new DeliveryLog(false) });
     await acknowledger.acknowledge({ received: received(), quarantine: undefined }, '{}');
     const strange = received({ type: 'event.data.other', deliveryKey: 'thryve:q' });
     await acknowledger.acknowledge(classify(pipeline, strange), '{}');
@@ -166,7 +167,7 @@ describe('persistThenAcknowledge', () => {
     const store = createMemoryStore();
     await store.close();
     const { worker, log } = fakeWorker();
-    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub: new EventHub(), dispatch, worker });
+    const acknowledger = persistThenAcknowledge({ provider: 'thryve', store, hub: new EventHub(), dispatch, worker, log: new DeliveryLog(false) });
     await expect(acknowledger.acknowledge({ received: received(), quarantine: undefined }, '{}')).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(log).toEqual(['cancel']);
   });

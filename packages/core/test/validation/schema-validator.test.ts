@@ -1,44 +1,100 @@
 import { describe, expect, it } from 'vitest';
-import { lazyJsonArray, lazyJsonRecord } from '../../src/validation/lazy-json.js';
+import { vitalProvider } from '../../src/providers/vital/provider.js';
+import { CONFORMANCE_ERROR_BUDGET, MAX_DRIFT_ISSUES } from '../../src/validation/drift.js';
 import { SchemaValidator } from '../../src/validation/schema-validator.js';
+import { errorBudget, type StandaloneValidateFunction } from '../../src/validation/standalone-runtime.js';
 
-function unparsed(target: object, key: PropertyKey): boolean {
-  return Object.getOwnPropertyDescriptor(target, key)?.get !== undefined;
+const HEARTRATE = 'daily.data.heartrate.created';
+
+function heartrate(samples: readonly unknown[]): unknown {
+  return { event_type: HEARTRATE, user_id: 'u-1', client_user_id: 'c-1', team_id: 't-1', data: { source: { provider: 'oura' }, data: samples } };
 }
 
-const SHARED = '[{"$id":"urn:test:Name","type":"string","minLength":1}]';
-const EVENTS = '{"greeting":{"type":"object","properties":{"name":{"$ref":"urn:test:Name"}},"required":["name"]},"ping":{"type":"object"}}';
+/** A validator function as the generator writes them, failing with the given errors. */
+function failing(...errors: { instancePath: string; keyword: string; params?: Record<string, unknown>; message?: string }[]): StandaloneValidateFunction {
+  const fn: StandaloneValidateFunction = () => {
+    fn.errors = errors.map((error) => ({ params: {}, ...error }));
+    return false;
+  };
+  return fn;
+}
+const passing: StandaloneValidateFunction = () => true;
 
 describe('SchemaValidator', () => {
-  it('reads no schema when constructed or asked which types it has; the first validate reads them', () => {
-    const schemas = lazyJsonRecord(['greeting', 'ping'], EVENTS);
-    const shared = lazyJsonArray(1, SHARED);
-    const validator = new SchemaValidator(schemas, shared);
-    expect(validator.has('greeting')).toBe(true);
-    expect(validator.has('other')).toBe(false);
-    expect(unparsed(schemas, 'greeting')).toBe(true);
-    expect(unparsed(shared, 0)).toBe(true);
-
-    expect(validator.validate('greeting', { name: 'Ada' })).toEqual({ valid: true });
-    expect(unparsed(schemas, 'greeting')).toBe(false);
-    expect(unparsed(shared, 0)).toBe(false);
-    expect(validator.validate('greeting', { name: '' })).toEqual({ valid: false, issues: [{ path: '/name', message: 'must NOT have fewer than 1 characters' }] });
-    expect(validator.validate('greeting', {})).toEqual({ valid: false, issues: [{ path: '/', message: 'must have property "name"' }] });
+  it('knows the event types it has gates for', () => {
+    const validator = new SchemaValidator({ gate: { ping: passing }, conformance: { ping: passing } });
+    expect(validator.has('ping')).toBe(true);
+    expect(validator.has('pong')).toBe(false);
+    expect(validator.has('toString')).toBe(false);
+    expect(() => validator.validate('pong', {})).toThrow(/No validator for event type "pong"/);
   });
 
-  it('an unknown event type throws, before anything is compiled', () => {
-    const validator = new SchemaValidator({ ping: { type: 'object' } }, [{ $id: 'urn:test:Broken', type: 'nonsense' }]);
-    expect(() => validator.validate('other', {})).toThrow(/No schema for event type "other"/);
+  it('a gate failure is invalid with its first issue; conformance is not consulted', () => {
+    let conformanceRan = false;
+    const conformance: StandaloneValidateFunction = () => {
+      conformanceRan = true;
+      return true;
+    };
+    const validator = new SchemaValidator({
+      gate: { ping: failing({ instancePath: '/user', keyword: 'required', params: { missingProperty: 'user_id' } }, { instancePath: '/x', keyword: 'type', message: 'must be string' }) },
+      conformance: { ping: conformance },
+    });
+    expect(validator.validate('ping', {})).toEqual({ valid: false, issues: [{ path: '/user', message: 'must have property "user_id"' }] });
+    expect(conformanceRan).toBe(false);
   });
 
-  it('a malformed schema is accepted at construction and refused when first compiled', () => {
-    const validator = new SchemaValidator({ bad: { type: 'object', required: 'name' } });
-    expect(() => validator.validate('bad', {})).toThrow(/required/);
+  it('a conformance failure is drift on a valid result, capped at MAX_DRIFT_ISSUES', () => {
+    const many = Array.from({ length: MAX_DRIFT_ISSUES + 5 }, (_, index) => ({ instancePath: `/data/${index}`, keyword: 'type', message: 'must be number' }));
+    const few = new SchemaValidator({ gate: { ping: passing }, conformance: { ping: failing({ instancePath: '', keyword: 'type', message: 'must be object' }) } });
+    expect(few.validate('ping', [])).toEqual({ valid: true, drift: { issues: [{ path: '/', message: 'must be object' }], truncated: false } });
+    const capped = new SchemaValidator({ gate: { ping: passing }, conformance: { ping: failing(...many) } }).validate('ping', {});
+    expect(capped).toMatchObject({ valid: true, drift: { truncated: true } });
+    expect(capped.valid && capped.drift?.issues).toHaveLength(MAX_DRIFT_ISSUES);
   });
 
-  it('compileAll compiles every schema at once', () => {
-    const validator = new SchemaValidator(lazyJsonRecord(['greeting', 'ping'], EVENTS), lazyJsonArray(1, SHARED));
-    expect(() => validator.compileAll()).not.toThrow();
-    expect(validator.validate('ping', [])).toMatchObject({ valid: false });
+  it('a payload that conforms has no drift', () => {
+    expect(new SchemaValidator({ gate: { ping: passing }, conformance: { ping: passing } }).validate('ping', {})).toEqual({ valid: true, drift: undefined });
+  });
+
+  it('rethrows errors other than an exhausted budget, and leaves the budget reset', () => {
+    const broken: StandaloneValidateFunction = () => {
+      throw new RangeError('bug');
+    };
+    expect(() => new SchemaValidator({ gate: { ping: passing }, conformance: { ping: broken } }).validate('ping', {})).toThrow(RangeError);
+    expect(errorBudget.left).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('generated validators: bounded work (issue 10 D1)', () => {
+  it('a million empty samples fail the gate at the first one, fast', () => {
+    const payload = heartrate(Array.from({ length: 1_000_000 }, () => ({})));
+    const started = performance.now();
+    const result = vitalProvider.validator.validate(HEARTRATE, payload);
+    const elapsed = performance.now() - started;
+    expect(result).toEqual({ valid: false, issues: [{ path: '/data/data/0', message: 'must have property "timestamp"' }] });
+    expect(elapsed).toBeLessThan(100);
+  });
+
+  it('a million drifting samples stop collecting at the error budget and report the first issues in order', () => {
+    const samples = Array.from({ length: 1_000_000 }, (_, index) => ({ timestamp: '2024-05-01T07:00:00+00:00', value: `v${index}` }));
+    const started = performance.now();
+    const result = vitalProvider.validator.validate(HEARTRATE, heartrate(samples));
+    const elapsed = performance.now() - started;
+    expect(result.valid).toBe(true);
+    const drift = result.valid ? result.drift : undefined;
+    expect(drift?.truncated).toBe(true);
+    expect(drift?.issues).toHaveLength(MAX_DRIFT_ISSUES);
+    expect(drift?.issues[0]).toEqual({ path: '/data/data/0/value', message: 'must be number,null' });
+    expect(drift?.issues[MAX_DRIFT_ISSUES - 1]?.path).toBe(`/data/data/${MAX_DRIFT_ISSUES - 1}/value`);
+    // Stopping at the budget means the conformance pass touched about CONFORMANCE_ERROR_BUDGET samples.
+    expect(elapsed).toBeLessThan(1000);
+    expect(errorBudget.left).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('errors of anyOf arms that another arm satisfies are refunded: they never exhaust the budget', () => {
+    // An id as a numeric string fails the integer arm of its anyOf before the string arm matches:
+    // three times the budget of such guesses must still conform.
+    const samples = Array.from({ length: CONFORMANCE_ERROR_BUDGET * 3 }, () => ({ timestamp: '2024-05-01T07:00:00+00:00', value: null, id: '12345' }));
+    expect(vitalProvider.validator.validate(HEARTRATE, heartrate(samples))).toEqual({ valid: true, drift: undefined });
   });
 });

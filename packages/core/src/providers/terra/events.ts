@@ -1,29 +1,27 @@
-/** Builds the typed Terra event of a payload that passed its schema. */
+/** Builds the typed Terra event of a payload that passed its gate. */
 import { LazyEvent } from '../../events/lazy-event.js';
 import type { RecordRef } from '../../events/webhook-event.js';
-import { headerValue, type IncomingHeaders } from '../../http/webhook-request.js';
+import type { Drift } from '../../validation/drift.js';
 import type { EventContext } from '../provider-definition.js';
-import { TERRA_REFERENCE_HEADER } from './delivery-key.js';
-import type { TerraDataEventType, TerraEventType, TerraUserNoticeEventType } from './event-types.js';
+import { TERRA_CONTEXT_KEYS } from './delivery-context.js';
+import type { TerraDataEventType, TerraEventType, TerraInformationalEventType, TerraUserNoticeEventType } from './event-types.js';
 import type { TerraPayloadMap, TerraUser } from './generated/types.js';
 import { terraAthleteRecordRef, terraRecordRefs } from './record-keys.js';
 import { terraEpochMs } from './timestamps.js';
 import type { TerraEvent, TerraEventMap } from './types.js';
 
 /**
- * The context a receiver gives: `context.reference` is the `terra-reference` header of chunked large
- * requests (see `terraDeliveryContext`); without it `reference` is `undefined`.
+ * What a Terra event is built from: `EventContext`, whose `context` (from `terraDeliveryContext`)
+ * holds the `terra-reference` of chunked large requests and the record version from
+ * `x-terra-ordering-timestamp`.
  */
 export type TerraEventContext = EventContext;
 
-/** What a Terra event needs from the headers: the `terra-reference` of chunked large requests. */
-export function terraDeliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined {
-  const reference = headerValue(headers, TERRA_REFERENCE_HEADER);
-  return reference === undefined ? undefined : { reference };
-}
+/** Data types whose newer copy carries a higher `x-terra-ordering-timestamp` (Terra's spec, `webhooks:`). */
+const ORDERED_DATA_TYPES: ReadonlySet<string> = new Set(['activity', 'nutrition', 'daily', 'sleep', 'menstruation', 'body']);
 
 /**
- * The typed event for `context.type`. The payload must have passed that type's schema; this is not
+ * The typed event for `context.type`. The payload must have passed that type's gate; this is not
  * checked again. Throws for a type that is not Terra's.
  */
 export function toTerraEvent(context: TerraEventContext): TerraEvent {
@@ -42,6 +40,7 @@ export function toTerraEvent(context: TerraEventContext): TerraEvent {
     case 'athlete':
       return athleteEvent(context);
     case 'auth':
+      return authEvent(context);
     case 'deauth':
     case 'access_revoked':
     case 'connection_error':
@@ -60,6 +59,11 @@ export function toTerraEvent(context: TerraEventContext): TerraEvent {
     case 'lab_report.completed':
     case 'lab_report.failed':
       return labReportEvent(type, context);
+    case 'healthcheck':
+    case 'processing':
+    case 'rate_limit_hit':
+    case 'google_no_datasource':
+      return informationalEvent(type, context);
     default: {
       const unknownType: never = type;
       throw new Error(`Not a Terra event type: ${JSON.stringify(unknownType)}`);
@@ -74,12 +78,17 @@ function base<Type extends TerraEventType>(type: Type, context: TerraEventContex
     deliveryKey: context.deliveryKey,
     receivedAt: context.receivedAt,
     payload: context.payload as TerraPayloadMap[Type],
-    reference: referenceOf(context),
+    drift: context.drift,
+    reference: context.context?.[TERRA_CONTEXT_KEYS.reference],
   } as const;
 }
 
-function referenceOf(context: TerraEventContext): string | undefined {
-  return context.context?.reference;
+/** The record version from the delivery's (clamped) `x-terra-ordering-timestamp`, for the types it orders. */
+function versionOf(type: TerraEventType, context: TerraEventContext): number | undefined {
+  const version = context.context?.[TERRA_CONTEXT_KEYS.version];
+  if (version === undefined || !ORDERED_DATA_TYPES.has(type)) return undefined;
+  const number = Number(version);
+  return Number.isFinite(number) ? number : undefined;
 }
 
 function userEvent<Type extends TerraEventType>(type: Type, context: TerraEventContext, user: TerraUser, records: readonly RecordRef[]) {
@@ -88,7 +97,7 @@ function userEvent<Type extends TerraEventType>(type: Type, context: TerraEventC
     records,
     userId: user.user_id,
     user,
-    dataProvider: user.provider,
+    dataProvider: user.provider ?? undefined,
     referenceId: user.reference_id ?? undefined,
   };
 }
@@ -101,6 +110,25 @@ function noticeEvent<Type extends TerraUserNoticeEventType>(type: Type, context:
   return userEvent(type, context, payload.user, []) as unknown as TerraEventMap[Type];
 }
 
+/** `auth`: a user is guaranteed unless `status` is `error` (a failed authentication may name none). */
+function authEvent(context: TerraEventContext): TerraEventMap['auth'] {
+  const payload = context.payload as TerraPayloadMap['auth'];
+  const user = payload.user ?? undefined;
+  return {
+    ...base('auth', context),
+    records: [],
+    status: payload.status ?? undefined,
+    userId: user?.user_id,
+    user,
+    dataProvider: user?.provider ?? undefined,
+    referenceId: user?.reference_id ?? undefined,
+  };
+}
+
+function informationalEvent<Type extends TerraInformationalEventType>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
+  return { ...base(type, context), records: [] } as unknown as TerraEventMap[Type];
+}
+
 /**
  * A data event (`activity`, `sleep`, ...). `records` is computed on first access and kept (see
  * `LazyEvent`); everything else is read out when the event is built.
@@ -111,11 +139,13 @@ class LazyTerraDataEvent extends LazyEvent {
   readonly deliveryKey: string;
   readonly receivedAt: Date;
   readonly payload: TerraPayloadMap[TerraDataEventType];
+  readonly drift: Drift | undefined;
   readonly reference: string | undefined;
   readonly userId: string;
   readonly user: TerraUser;
-  readonly dataProvider: string;
+  readonly dataProvider: string | undefined;
   readonly referenceId: string | undefined;
+  readonly #version: number | undefined;
   #records: readonly RecordRef[] | undefined;
 
   constructor(type: TerraDataEventType, context: TerraEventContext) {
@@ -126,16 +156,23 @@ class LazyTerraDataEvent extends LazyEvent {
     this.deliveryKey = context.deliveryKey;
     this.receivedAt = context.receivedAt;
     this.payload = payload;
-    this.reference = referenceOf(context);
+    this.drift = context.drift;
+    this.reference = context.context?.[TERRA_CONTEXT_KEYS.reference];
     this.userId = user.user_id;
     this.user = user;
-    this.dataProvider = user.provider;
+    this.dataProvider = user.provider ?? undefined;
     this.referenceId = user.reference_id ?? undefined;
+    this.#version = versionOf(type, context);
   }
 
   get records(): readonly RecordRef[] {
     // Each data type keys its own item shape; `toTerraEvent` guarantees `type` matches `payload`.
-    return (this.#records ??= terraRecordRefs(this.type as 'activity', this.userId, this.payload.data as TerraPayloadMap['activity']['data']));
+    return (this.#records ??= terraRecordRefs(
+      this.type as 'activity',
+      this.userId,
+      this.payload.data as TerraPayloadMap['activity']['data'],
+      this.#version,
+    ));
   }
 
   protected lazyFields(): object {
@@ -170,12 +207,13 @@ function authCancelledEvent(context: TerraEventContext): TerraEventMap['auth_can
 
 function s3Event<Type extends 's3_payload' | 's3_upload'>(type: Type, context: TerraEventContext): TerraEventMap[Type] {
   const payload = context.payload as TerraPayloadMap[Type];
+  const expiresIn = typeof payload.expires_in === 'number' && Number.isFinite(payload.expires_in) ? payload.expires_in : undefined;
   return {
     ...base(type, context),
     records: [],
     url: payload.url,
-    expiresIn: payload.expires_in,
-    expiresAt: new Date(context.receivedAt.getTime() + payload.expires_in * 1000),
+    expiresIn,
+    expiresAt: expiresIn === undefined ? undefined : new Date(context.receivedAt.getTime() + expiresIn * 1000),
   } as unknown as TerraEventMap[Type];
 }
 
@@ -186,8 +224,8 @@ function largeRequestEvent<Type extends 'large_request_sending' | 'large_request
   const payload = context.payload as TerraPayloadMap['large_request_sending'] | TerraPayloadMap['large_request_processing'];
   return {
     ...userEvent(type, context, payload.user, []),
-    reference: payload.reference,
-    expectedPayloads: 'expected_payloads' in payload ? payload.expected_payloads : undefined,
+    reference: payload.reference ?? context.context?.[TERRA_CONTEXT_KEYS.reference],
+    expectedPayloads: ('expected_payloads' in payload ? payload.expected_payloads : undefined) ?? undefined,
   } as unknown as TerraEventMap[Type];
 }
 
@@ -197,9 +235,9 @@ function labReportEvent<Type extends 'lab_report.completed' | 'lab_report.failed
   return {
     ...base(type, context),
     records: [],
-    eventId: payload.event_id,
+    eventId: payload.event_id ?? undefined,
     occurredAt: occurredAt === undefined ? undefined : new Date(occurredAt),
-    sessionId: payload.data.session_id,
-    referenceId: payload.data.reference_id,
+    sessionId: payload.data.session_id ?? undefined,
+    referenceId: payload.data.reference_id ?? undefined,
   } as unknown as TerraEventMap[Type];
 }

@@ -9,9 +9,11 @@ export type { TerraPayload, TerraPayloadMap, TerraUser } from './generated/types
 export {
   TERRA_DATA_EVENT_TYPES,
   TERRA_EVENT_TYPES,
+  TERRA_INFORMATIONAL_EVENT_TYPES,
   isTerraEventType,
   type TerraDataEventType,
   type TerraEventType,
+  type TerraInformationalEventType,
   type TerraLabReportEventType,
   type TerraLargeRequestEventType,
   type TerraS3EventType,
@@ -20,10 +22,12 @@ export {
 export type {
   TerraAthleteEvent,
   TerraAuthCancelledEvent,
+  TerraAuthEvent,
   TerraDataEvent,
   TerraEvent,
   TerraEventBase,
   TerraEventMap,
+  TerraInformationalEvent,
   TerraLabReportEvent,
   TerraLargeRequestEvent,
   TerraS3Event,
@@ -33,6 +37,13 @@ export type {
 } from './types.js';
 export { TERRA_ATHLETE_RECORD_KEY, TERRA_RECORD_KINDS, terraAthleteRecordRef, terraRecordKey, terraRecordRefs } from './record-keys.js';
 export { TERRA_REFERENCE_HEADER, TERRA_TRACE_ID_HEADER, terraDeliveryKey, terraReference, terraTraceId } from './delivery-key.js';
+export {
+  TERRA_CONTEXT_KEYS,
+  TERRA_ORDERING_TIMESTAMP_HEADER,
+  TERRA_ORDERING_TOLERANCE_MS,
+  terraDeliveryContext,
+  terraOrderingVersion,
+} from './delivery-context.js';
 export { terraDatePart, terraEpochMs } from './timestamps.js';
 export {
   TERRA_S3_DEFAULT_MAX_BYTES,

@@ -11,9 +11,10 @@
  * - planned workouts: `planned_workout_id`, else `workout_id`, else `provider_workout_id`; a planned
  *   workout with none of them has no identity and produces no record.
  *
- * Versions: always `undefined`. Terra's payloads carry no version of a summary, and the newest payload
- * for a key is a superset of the earlier ones, so the later delivery simply wins. The timestamps that
- * exist do not order versions: `metadata.end_time` is the end of the period, `user.last_webhook_update`
+ * Versions: the delivery's `x-terra-ordering-timestamp` (clamped to the signed send time, see
+ * delivery-context.ts) for activity, nutrition, daily, sleep, menstruation and body, the types Terra's
+ * spec says it orders; else `undefined`, and the later delivery wins. The payloads' own timestamps do
+ * not order versions: `metadata.end_time` is the end of the period, `user.last_webhook_update`
  * is about the user, not this record, and fields such as menstruation's `last_updated_time` or a
  * planned workout's `last_updated_at` are optional, and a record that is versioned on one delivery
  * and not on the next would never be replaced (a numeric version always outranks none).
@@ -73,7 +74,8 @@ const keyOfDay: KeyOf<{ readonly metadata: { readonly start_time: string } }> = 
 
 const recordKeys: { readonly [Type in keyof TerraRecordItems]: KeyOf<TerraRecordItems[Type]> } = {
   activity: (item) => item.metadata.summary_id,
-  sleep: (item) => nonEmpty(item.metadata.summary_id) ?? startKey(item.metadata.start_time),
+  // The gate guarantees one of the two.
+  sleep: (item) => nonEmpty(item.metadata.summary_id) ?? startKey(item.metadata.start_time ?? ''),
   health_observation: (item) => item.metadata.summary_id,
   daily: keyOfDay,
   body: keyOfDay,
@@ -96,12 +98,13 @@ export function terraRecordRefs<Type extends keyof TerraRecordItems>(
   type: Type,
   userId: string,
   items: readonly TerraRecordItems[Type][],
+  version?: number,
 ): RecordRef[] {
   const kind = TERRA_RECORD_KINDS[type];
   const records: RecordRef[] = [];
   for (const item of items) {
     const key = terraRecordKey(type, item);
-    if (key !== undefined) records.push({ kind, userId, key, version: undefined, data: item });
+    if (key !== undefined) records.push({ kind, userId, key, version, data: item });
   }
   return records;
 }

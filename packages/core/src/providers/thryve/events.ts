@@ -1,6 +1,7 @@
 /** Builds the typed Thryve event of a payload that passed its schema. */
 import { LazyEvent } from '../../events/lazy-event.js';
 import type { RecordRef } from '../../events/webhook-event.js';
+import type { Drift } from '../../validation/drift.js';
 import type { EventContext } from '../provider-definition.js';
 import type { ThryveEventType } from './event-types.js';
 import type {
@@ -13,6 +14,7 @@ import type {
   ThryveSourceConnectPayload,
   ThryveSourceDisconnectPayload,
 } from './payload-types.js';
+import { thryveId } from './ids.js';
 import { dailyPointsOf, epochPointsOf } from './points.js';
 import { thryveDailyRecordRef, thryveEpochRecordRef } from './record-keys.js';
 import { thryveDate, thryveDay } from './timestamps.js';
@@ -48,7 +50,15 @@ export function toThryveEvent(context: EventContext): ThryveEvent {
 }
 
 function base<Type extends ThryveEventType>(type: Type, context: EventContext, endUserId: string, endUserAlias: string | undefined) {
-  return { provider: 'thryve', type, deliveryKey: context.deliveryKey, receivedAt: context.receivedAt, endUserId, endUserAlias } as const;
+  return {
+    provider: 'thryve',
+    type,
+    deliveryKey: context.deliveryKey,
+    receivedAt: context.receivedAt,
+    drift: context.drift,
+    endUserId,
+    endUserAlias,
+  } as const;
 }
 
 function envelopeBase<Type extends ThryveEventType>(type: Type, context: EventContext, payload: ThryveEnvelope<string, unknown>) {
@@ -81,6 +91,7 @@ class LazyThryveDataEvent<Point> extends LazyEvent {
   readonly type: ThryveEventType;
   readonly deliveryKey: string;
   readonly receivedAt: Date;
+  readonly drift: Drift | undefined;
   readonly endUserId: string;
   readonly endUserAlias: string | undefined;
   readonly payload: ThryveEpochDataPayload | ThryveDailyDataPayload;
@@ -94,6 +105,7 @@ class LazyThryveDataEvent<Point> extends LazyEvent {
     this.type = type;
     this.deliveryKey = context.deliveryKey;
     this.receivedAt = context.receivedAt;
+    this.drift = context.drift;
     this.endUserId = payload.endUserId;
     this.endUserAlias = payload.endUserAlias;
     this.payload = payload;
@@ -141,7 +153,7 @@ function sourceEvent<Type extends 'notification.source.connect' | 'notification.
     ...envelopeBase(type, context, payload),
     payload,
     records: [],
-    dataSourceId: payload.data.dataSourceId,
+    dataSourceId: thryveId(payload.data.dataSourceId),
     occurredAt: thryveDate(payload.data.timestamp),
   } as unknown as ThryveEventMap[Type];
 }
@@ -153,10 +165,10 @@ function epochNotificationEvent(context: EventContext): ThryveEventMap['notifica
     ...envelopeBase('notification.data.epoch.createupdate', context, payload),
     payload,
     records: [],
-    dataSourceId: data.dataSourceId,
-    dataTypeIds: data.dataTypeIds,
-    start: validated(thryveDate(data.startTimestamp), 'data.startTimestamp'),
-    end: validated(thryveDate(data.endTimestamp), 'data.endTimestamp'),
+    dataSourceId: thryveId(data.dataSourceId),
+    dataTypeIds: idsOf(data.dataTypeIds),
+    start: thryveDate(data.startTimestamp),
+    end: thryveDate(data.endTimestamp),
   };
 }
 
@@ -167,10 +179,10 @@ function dailyNotificationEvent(context: EventContext): ThryveEventMap['notifica
     ...envelopeBase('notification.data.daily.createupdate', context, payload),
     payload,
     records: [],
-    dataSourceId: data.dataSourceId,
-    dataTypeIds: data.dataTypeIds,
-    startDay: validated(thryveDay(data.startDay), 'data.startDay'),
-    endDay: validated(thryveDay(data.endDay), 'data.endDay'),
+    dataSourceId: thryveId(data.dataSourceId),
+    dataTypeIds: idsOf(data.dataTypeIds),
+    startDay: thryveDay(data.startDay),
+    endDay: thryveDay(data.endDay),
   };
 }
 
@@ -183,7 +195,7 @@ function legacySourceUpdateEvent(context: EventContext): ThryveEventMap['legacy.
     ...base('legacy.sourceUpdate', context, update.authenticationToken, update.partnerUserID),
     payload,
     records: [],
-    dataSourceId: update.dataSource,
+    dataSourceId: thryveId(update.dataSource),
     connectionStatus: update.connectionStatus,
     epoch:
       epoch === undefined
@@ -191,7 +203,7 @@ function legacySourceUpdateEvent(context: EventContext): ThryveEventMap['legacy.
         : {
             start: thryveDate(epoch.startTimestamp) ?? thryveDate(epoch.startTimestampUnix),
             end: thryveDate(epoch.endTimestamp) ?? thryveDate(epoch.endTimestampUnix),
-            dataTypeIds: epoch.dynamicValueTypes ?? [],
+            dataTypeIds: idsOf(epoch.dynamicValueTypes),
           },
     daily:
       daily === undefined
@@ -199,14 +211,13 @@ function legacySourceUpdateEvent(context: EventContext): ThryveEventMap['legacy.
         : {
             startDay: thryveDay(daily.startDay) ?? thryveDay(daily.startTimestampUnix),
             endDay: thryveDay(daily.endDay) ?? thryveDay(daily.endTimestampUnix),
-            dataTypeIds: daily.dailyDynamicValueTypes ?? [],
+            dataTypeIds: idsOf(daily.dailyDynamicValueTypes),
           },
   };
 }
 
-// The schemas accept only timestamps that normalise, so this throws only for a payload that was
-// never validated: a caller bug, reported as such rather than hidden behind an Invalid Date.
-function validated<T>(value: T | undefined, path: string): T {
-  if (value === undefined) throw new TypeError(`Thryve payload did not pass its schema: ${path} is not a readable timestamp`);
-  return value;
+/** Integer ids as numbers; anything else in the list (drift, not gated) is left out. */
+function idsOf(values: readonly unknown[] | undefined): readonly number[] {
+  if (!Array.isArray(values)) return [];
+  return values.flatMap((value) => (typeof value === 'number' || (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) ? [thryveId(value)] : []));
 }

@@ -11,6 +11,7 @@ export {
   type ThryveEventType,
   type ThryveSourceEventType,
 } from './event-types.js';
+export { thryveId, type ThryveIntegerId } from './ids.js';
 export type {
   ThryveDailyAdditionalDetails,
   ThryveDailyDataPayload,

@@ -4,6 +4,7 @@
  * required keys in step with the schemas. Deliveries may carry more properties than listed here:
  * the schemas allow them, and they are present at runtime, just not typed.
  */
+import type { ThryveIntegerId } from './ids.js';
 import type { ThryveDailyDataEventType, ThryveEpochDataEventType } from './event-types.js';
 
 /** An ISO 8601 string or a unix integer (milliseconds, or seconds below 1e11). */
@@ -59,7 +60,7 @@ export interface ThryveEpochDataPoint {
   /** Offset to UTC in minutes. */
   readonly timezoneOffset?: number;
   /** What was measured; see Thryve's epoch data type list (1000 steps, 3000 heart rate, ...). */
-  readonly dataTypeId: number;
+  readonly dataTypeId: ThryveIntegerId;
   /** Documented as a string (`"53.0"`); a number is accepted too. */
   readonly value: string | number;
   readonly additionalDetails?: ThryveEpochAdditionalDetails;
@@ -72,7 +73,7 @@ export interface ThryveDailyDataPoint {
   /** Offset to UTC in minutes. */
   readonly timezoneOffset?: number;
   /** What was measured; see Thryve's daily data type list (ids differ in meaning from epoch ones). */
-  readonly dataTypeId: number;
+  readonly dataTypeId: ThryveIntegerId;
   /** Documented as a string; a number is accepted too. */
   readonly value: string | number;
   readonly additionalDetails?: ThryveDailyAdditionalDetails;
@@ -81,14 +82,14 @@ export interface ThryveDailyDataPoint {
 /** The epoch points of one data source. */
 export interface ThryveEpochDataSource {
   /** Thryve's data source id (1 Fitbit, 2 Garmin, 5 Apple, ...). */
-  readonly dataSourceId: number;
+  readonly dataSourceId: ThryveIntegerId;
   readonly dataSourceName?: string;
   readonly epochData: readonly ThryveEpochDataPoint[];
 }
 
 /** The daily points of one data source. */
 export interface ThryveDailyDataSource {
-  readonly dataSourceId: number;
+  readonly dataSourceId: ThryveIntegerId;
   readonly dataSourceName?: string;
   readonly dailyData: readonly ThryveDailyDataPoint[];
 }
@@ -109,7 +110,7 @@ export type ThryveDailyDataPayload<Type extends ThryveDailyDataEventType = Thryv
 export interface ThryveSourceNotificationData {
   /** When the user connected or disconnected. */
   readonly timestamp?: ThryveTimestamp;
-  readonly dataSourceId: number;
+  readonly dataSourceId: ThryveIntegerId;
 }
 
 /** `notification.source.connect`, also sent (per one doc line) as `webhook.source.connect`. */
@@ -125,8 +126,8 @@ export type ThryveSourceDisconnectPayload = ThryveEnvelope<
 export interface ThryveEpochNotificationData {
   readonly startTimestamp: ThryveTimestamp;
   readonly endTimestamp: ThryveTimestamp;
-  readonly dataSourceId: number;
-  readonly dataTypeIds: readonly number[];
+  readonly dataSourceId: ThryveIntegerId;
+  readonly dataTypeIds: readonly ThryveIntegerId[];
 }
 
 /** `notification.data.epoch.createupdate`. */
@@ -136,8 +137,8 @@ export type ThryveEpochNotificationPayload = ThryveEnvelope<'notification.data.e
 export interface ThryveDailyNotificationData {
   readonly startDay: ThryveTimestamp;
   readonly endDay: ThryveTimestamp;
-  readonly dataSourceId: number;
-  readonly dataTypeIds: readonly number[];
+  readonly dataSourceId: ThryveIntegerId;
+  readonly dataTypeIds: readonly ThryveIntegerId[];
 }
 
 /** `notification.data.daily.createupdate`. */
@@ -149,7 +150,7 @@ export interface ThryveLegacyDailyRange {
   readonly endDay?: string;
   readonly startTimestampUnix?: number;
   readonly endTimestampUnix?: number;
-  readonly dailyDynamicValueTypes?: readonly number[];
+  readonly dailyDynamicValueTypes?: readonly ThryveIntegerId[];
 }
 
 /** The epoch range of a legacy source update. */
@@ -158,7 +159,7 @@ export interface ThryveLegacyEpochRange {
   readonly endTimestamp?: string;
   readonly startTimestampUnix?: number;
   readonly endTimestampUnix?: number;
-  readonly dynamicValueTypes?: readonly number[];
+  readonly dynamicValueTypes?: readonly ThryveIntegerId[];
 }
 
 /** The body of Thryve's legacy webhook format. */
@@ -167,7 +168,7 @@ export interface ThryveLegacySourceUpdate {
   readonly authenticationToken: string;
   /** Your own id for the user (today's `endUserAlias`). */
   readonly partnerUserID?: string;
-  readonly dataSource: number;
+  readonly dataSource: ThryveIntegerId;
   readonly createdAt?: ThryveTimestamp;
   /** `NEW` or `DELETED` when the update is about the connection itself. */
   readonly connectionStatus?: string;

@@ -1,4 +1,5 @@
 /** Turns the `data` of a data push into one flat list of normalised points. */
+import { thryveId } from './ids.js';
 import type { ThryveDailyDataSource, ThryveEpochDataSource } from './payload-types.js';
 import { thryveDate, thryveDay } from './timestamps.js';
 import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
@@ -36,9 +37,9 @@ export function epochPointsOf(data: ThryveEpochDataSource | readonly ThryveEpoch
       if (start === undefined) continue;
       const details = raw.additionalDetails;
       points.push({
-        dataSourceId: source.dataSourceId,
+        dataSourceId: thryveId(source.dataSourceId),
         dataSourceName: source.dataSourceName,
-        dataTypeId: raw.dataTypeId,
+        dataTypeId: thryveId(raw.dataTypeId),
         value: String(raw.value),
         numericValue: numericValueOf(raw.value),
         start,
@@ -62,9 +63,9 @@ export function dailyPointsOf(data: ThryveDailyDataSource | readonly ThryveDaily
       if (day === undefined) continue;
       const details = raw.additionalDetails;
       points.push({
-        dataSourceId: source.dataSourceId,
+        dataSourceId: thryveId(source.dataSourceId),
         dataSourceName: source.dataSourceName,
-        dataTypeId: raw.dataTypeId,
+        dataTypeId: thryveId(raw.dataTypeId),
         value: String(raw.value),
         numericValue: numericValueOf(raw.value),
         day,

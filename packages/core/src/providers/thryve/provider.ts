@@ -1,9 +1,10 @@
 import type { ProviderDefinition } from '../provider-definition.js';
 import { SchemaValidator } from '../../validation/schema-validator.js';
+import { thryveConformance } from './generated/conformance.js';
+import { thryveGate } from './generated/gate.js';
 import { THRYVE_LEGACY_SOURCE_UPDATE, canonicalThryveEventType } from './event-types.js';
 import { thryveDeliveryKey } from './delivery-key.js';
 import { toThryveEvent } from './events.js';
-import { thryveSchemas } from './schemas/index.js';
 import type { ThryveEvent } from './types.js';
 
 /**
@@ -25,10 +26,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /** Thryve: event types, schemas, content-hash delivery keys and typed events with record keys. */
 export const thryveProvider: ProviderDefinition<ThryveEvent> = {
   name: 'thryve',
-  validator: new SchemaValidator(thryveSchemas),
+  validator: new SchemaValidator({ gate: thryveGate, conformance: thryveConformance }),
   eventTypeOf: thryveEventTypeOf,
   deliveryKey: (_headers, decodedBody) => thryveDeliveryKey(decodedBody),
-  // Nothing in the headers is part of the event.
+  // Nothing in Thryve's headers goes into its events.
   deliveryContext: () => undefined,
   toEvent: toThryveEvent,
 };

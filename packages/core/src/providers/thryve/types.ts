@@ -93,8 +93,9 @@ export interface ThryveEpochNotificationEvent
   extends ThryveEventBase<'notification.data.epoch.createupdate', ThryvePayloadMap['notification.data.epoch.createupdate']> {
   readonly dataSourceId: number;
   readonly dataTypeIds: readonly number[];
-  readonly start: Date;
-  readonly end: Date;
+  /** `undefined` when the timestamp is not readable: the gate does not require it. */
+  readonly start: Date | undefined;
+  readonly end: Date | undefined;
 }
 
 /** `notification.data.daily.createupdate`: daily data in a range of days is new or changed. */
@@ -102,10 +103,10 @@ export interface ThryveDailyNotificationEvent
   extends ThryveEventBase<'notification.data.daily.createupdate', ThryvePayloadMap['notification.data.daily.createupdate']> {
   readonly dataSourceId: number;
   readonly dataTypeIds: readonly number[];
-  /** `YYYY-MM-DD`. */
-  readonly startDay: string;
-  /** `YYYY-MM-DD`. */
-  readonly endDay: string;
+  /** `YYYY-MM-DD`; `undefined` when not readable (the gate does not require it). */
+  readonly startDay: string | undefined;
+  /** `YYYY-MM-DD`; `undefined` when not readable. */
+  readonly endDay: string | undefined;
 }
 
 /** The epoch time range a legacy source update announces new data for. */

@@ -50,16 +50,25 @@ export type VitalHistoricalEventType = Extract<VitalEventType, `historical.data.
 /** The resource an event type is about: `daily.data.sleep.created` → `sleep`. */
 export type VitalResourceOf<Type extends string> = Type extends `${'daily' | 'historical'}.data.${infer Resource}.${string}` ? Resource : never;
 
+/**
+ * Svix's own operational events, sent to the same endpoint when Svix gives up on a message. Not in
+ * Junction's spec; they name their type in `type`, not `event_type`.
+ */
+export const VITAL_SVIX_EVENT_TYPES = ['message.attempt.exhausted'] as const satisfies readonly VitalEventType[];
+/** One of {@link VITAL_SVIX_EVENT_TYPES}. */
+export type VitalSvixEventType = (typeof VITAL_SVIX_EVENT_TYPES)[number];
+
 /** Event types whose payload names no user (`user_id`, `client_user_id` are absent). */
 export const VITAL_USERLESS_EVENT_TYPES = [
   'labtest.match_review.created',
   'labtest.match_review.updated',
+  ...VITAL_SVIX_EVENT_TYPES,
 ] as const satisfies readonly VitalEventType[];
 export type VitalUserlessEventType = (typeof VITAL_USERLESS_EVENT_TYPES)[number];
 
 /** Every event type whose payload type has no `user_id`; kept equal to the list above by a type test. */
 export type VitalPayloadWithoutUser = {
-  [Type in VitalEventType]: VitalPayloadMap[Type] extends { readonly user_id: string } ? never : Type;
+  [Type in VitalEventType]: 'user_id' extends keyof VitalPayloadMap[Type] ? never : Type;
 }[VitalEventType];
 
 const known: ReadonlySet<string> = new Set(vitalEventTypes);
@@ -80,6 +89,11 @@ export function vitalResourceOf(type: string): string | undefined {
 /** Whether a resource's events carry one summary (else, for `daily.data.*`, a timeseries group). */
 export function isVitalSummaryResource(resource: string): resource is VitalSummaryResource {
   return summaries.has(resource);
+}
+
+/** Whether `type` is one of Svix's operational events ({@link VITAL_SVIX_EVENT_TYPES}). */
+export function isVitalSvixEventType(type: string): type is VitalSvixEventType {
+  return (VITAL_SVIX_EVENT_TYPES as readonly string[]).includes(type);
 }
 
 /** Whether an event type's payload names no user. */

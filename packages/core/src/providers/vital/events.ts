@@ -1,6 +1,7 @@
 /** Builds the typed Vital event of a payload that passed its schema. */
 import { LazyEvent } from '../../events/lazy-event.js';
 import type { RecordRef } from '../../events/webhook-event.js';
+import type { Drift } from '../../validation/drift.js';
 import type { EventContext } from '../provider-definition.js';
 import {
   isVitalEventType,
@@ -50,7 +51,7 @@ export function toVitalEvent(context: EventContext): VitalEvent {
       return { ...baseOf(type as VitalEventType, context, payload), records: [] } as unknown as VitalEvent;
     case 'other': {
       const user = payload as UserPayload;
-      const withUser = { ...baseOf(type as VitalEventType, context, payload), userId: user.user_id, clientUserId: user.client_user_id };
+      const withUser = { ...baseOf(type as VitalEventType, context, payload), userId: vitalUserIdOf(user), clientUserId: user.client_user_id ?? undefined };
       return { ...withUser, ...details(type as VitalEventType, group.resource, user) } as unknown as VitalEvent;
     }
   }
@@ -98,7 +99,18 @@ function classify(type: VitalEventType): Group {
 }
 
 function baseOf(type: VitalEventType, context: EventContext, payload: AnyPayload) {
-  return { provider: 'vital', type, deliveryKey: context.deliveryKey, receivedAt: context.receivedAt, payload, teamId: payload.team_id } as const;
+  const teamId = 'team_id' in payload ? (payload.team_id ?? undefined) : undefined;
+  return { provider: 'vital', type, deliveryKey: context.deliveryKey, receivedAt: context.receivedAt, drift: context.drift, payload, teamId } as const;
+}
+
+/**
+ * The user of a payload that passed its gate: top-level `user_id`, else `data.user_id` (the gate
+ * guarantees one of them is a non-empty string).
+ */
+export function vitalUserIdOf(payload: { readonly user_id?: string | null; readonly data?: unknown }): string {
+  if (typeof payload.user_id === 'string' && payload.user_id !== '') return payload.user_id;
+  const data = payload.data as { readonly user_id?: unknown } | null | undefined;
+  return typeof data?.user_id === 'string' ? data.user_id : '';
 }
 
 /** The fields every event about a user has; `records` is computed on first access by the subclass. */
@@ -107,10 +119,11 @@ abstract class LazyVitalUserEvent extends LazyEvent {
   readonly type: VitalEventType;
   readonly deliveryKey: string;
   readonly receivedAt: Date;
+  readonly drift: Drift | undefined;
   readonly payload: UserPayload;
-  readonly teamId: string;
+  readonly teamId: string | undefined;
   readonly userId: string;
-  readonly clientUserId: string;
+  readonly clientUserId: string | undefined;
   #records: readonly RecordRef[] | undefined;
 
   constructor(type: VitalEventType, context: EventContext) {
@@ -119,10 +132,11 @@ abstract class LazyVitalUserEvent extends LazyEvent {
     this.type = type;
     this.deliveryKey = context.deliveryKey;
     this.receivedAt = context.receivedAt;
+    this.drift = context.drift;
     this.payload = payload;
-    this.teamId = payload.team_id;
-    this.userId = payload.user_id;
-    this.clientUserId = payload.client_user_id;
+    this.teamId = payload.team_id ?? undefined;
+    this.userId = vitalUserIdOf(payload);
+    this.clientUserId = payload.client_user_id ?? undefined;
   }
 
   protected abstract recordsOf(): readonly RecordRef[];
@@ -189,29 +203,34 @@ class LazyVitalEntityEvent extends LazyVitalUserEvent {
 /** The fields beyond the user envelope of the events without records, by event group. */
 function details(type: VitalEventType, resource: string | undefined, payload: UserPayload): { readonly records: readonly RecordRef[] } & Record<string, unknown> {
   if (resource !== undefined) {
-    const data = (payload as VitalPayloadMap['historical.data.sleep.created']).data;
+    const data = (payload as VitalPayloadMap['historical.data.sleep.created']).data ?? undefined;
     return {
       resource,
-      dataProvider: data.provider,
-      start: dateOf(data.start_date),
-      end: dateOf(data.end_date),
-      isFinal: data.is_final,
+      dataProvider: data?.provider ?? undefined,
+      start: dateOf(data?.start_date),
+      end: dateOf(data?.end_date),
+      isFinal: data?.is_final ?? undefined,
       records: [],
     };
   }
   switch (type) {
     case 'provider.connection.created':
-      return { dataProvider: (payload as VitalPayloadMap[typeof type]).data.provider.slug, records: [] };
+      return { dataProvider: (payload as VitalPayloadMap[typeof type]).data?.provider?.slug ?? undefined, records: [] };
     case 'provider.connection.error': {
-      const { data } = payload as VitalPayloadMap[typeof type];
-      return { dataProvider: data.provider, errorType: data.error_type, errorMessage: data.message, records: [] };
+      const data = (payload as VitalPayloadMap[typeof type]).data ?? undefined;
+      return {
+        dataProvider: data?.provider ?? undefined,
+        errorType: data?.error_type ?? undefined,
+        errorMessage: data?.message ?? undefined,
+        records: [],
+      };
     }
     default:
       return { records: [] };
   }
 }
 
-function dateOf(value: string): Date | undefined {
+function dateOf(value: string | null | undefined): Date | undefined {
   const ms = vitalEpochMs(value);
   return ms === undefined ? undefined : new Date(ms);
 }

@@ -57,12 +57,20 @@ export function vitalSummaryKey(summary: VitalSummary): string {
 
 /** The version of a summary: `updated_at` in epoch ms, or `undefined` when it has none. */
 export function vitalSummaryVersion(summary: VitalSummary): number | undefined {
-  return 'updated_at' in summary ? vitalEpochMs(summary.updated_at) : undefined;
+  return 'updated_at' in summary ? vitalEpochMs(summary.updated_at ?? undefined) : undefined;
 }
 
 /** The natural key of one timeseries sample within (vital, `vital.timeseries.<resource>`, user). */
 export function vitalTimeseriesSampleKey(source: ClientFacingSource, sample: VitalTimeseriesSample): string {
-  return jsonArrayKey([source.provider, source.type ?? 'unknown', sample.type ?? null, vitalEpochMs(sample.timestamp) ?? sample.timestamp]);
+  return jsonArrayKey([vitalSourceProvider(source), source.type ?? 'unknown', sample.type ?? null, vitalEpochMs(sample.timestamp) ?? sample.timestamp]);
+}
+
+/**
+ * The provider part of a timeseries key: `source.provider`, else the deprecated `source.slug` that
+ * older payloads and current docs examples still carry (the gate guarantees one of them).
+ */
+export function vitalSourceProvider(source: ClientFacingSource): string {
+  return source.provider ?? source.slug ?? '';
 }
 
 /** The record of a summary; `data` is the summary as received. */
@@ -75,7 +83,7 @@ export function vitalTimeseriesRecordRefs(resource: VitalTimeseriesResource, use
   const kind = vitalTimeseriesKind(resource);
   // The key is `vitalTimeseriesSampleKey`'s JSON array, written piece by piece: the source's two parts
   // are the same for every sample of the group, so they are encoded once.
-  const prefix = `[${jsonKeyPart(group.source.provider)},${jsonKeyPart(group.source.type ?? 'unknown')},`;
+  const prefix = `[${jsonKeyPart(vitalSourceProvider(group.source))},${jsonKeyPart(group.source.type ?? 'unknown')},`;
   // Widened first: calling `map` on a union of 50 array types makes the compiler resolve 50 signatures.
   const samples: readonly VitalTimeseriesSample[] = group.data;
   return samples.map((sample) => ({
@@ -88,6 +96,6 @@ export function vitalTimeseriesRecordRefs(resource: VitalTimeseriesResource, use
 }
 
 /** A record identified by `data.id`, with `updated_at` as its version when it has one. */
-export function vitalEntityRecordRef(kind: string, userId: string, entity: { readonly id: string; readonly updated_at?: string }): RecordRef {
-  return { kind, userId, key: entity.id, version: vitalEpochMs(entity.updated_at), data: entity };
+export function vitalEntityRecordRef(kind: string, userId: string, entity: { readonly id: string; readonly updated_at?: string | null }): RecordRef {
+  return { kind, userId, key: entity.id, version: vitalEpochMs(entity.updated_at ?? undefined), data: entity };
 }

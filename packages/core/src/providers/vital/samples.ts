@@ -9,8 +9,11 @@ import { SampleSynthesizer } from '../generated-samples.js';
 import {
   VITAL_EVENT_TYPES,
   isVitalSummaryResource,
+  isVitalSvixEventType,
+  isVitalUserlessEventType,
   vitalResourceOf,
   type VitalEventType,
+  type VitalSvixEventType,
   type VitalSummaryResource,
   type VitalTimeseriesResource,
 } from './event-types.js';
@@ -226,7 +229,7 @@ const TIMESERIES: { readonly [Resource in VitalTimeseriesResource]: readonly [Cl
 };
 
 /** Notices and other events whose minimal sample needs a few real values. */
-const OTHER_DATA: { readonly [Type in VitalEventType]?: Partial<VitalPayloadMap[Type]['data']> } = {
+const OTHER_DATA: { readonly [Type in Exclude<VitalEventType, VitalSvixEventType>]?: Partial<NonNullable<VitalPayloadMap[Type]['data']>> } = {
   'provider.connection.created': {
     source: { name: 'Oura', slug: 'oura', logo: 'https://storage.googleapis.com/vital-assets/oura.png' },
     provider: { name: 'Oura', slug: 'oura', logo: 'https://storage.googleapis.com/vital-assets/oura.png' },
@@ -293,16 +296,41 @@ function historicalData(minimalData: Record<string, unknown>) {
 function dataFor(type: VitalEventType, minimalData: unknown): unknown {
   const resource = vitalResourceOf(type);
   if (resource !== undefined && type.startsWith('historical.')) return historicalData(minimalData as Record<string, unknown>);
-  if (resource !== undefined && isVitalSummaryResource(resource)) return { ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  // Junction sends the user and `updated_at` (the version) with summaries and lab orders; the schemas
+  // no longer require them (only what the gate guarantees), so the minimal instance lacks them.
+  const updated = { updated_at: iso(BASE_TIME) };
+  if (resource === 'workout_stream') return { user_id: VITAL_SAMPLE_USER.user_id, ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  if (resource !== undefined && isVitalSummaryResource(resource)) {
+    return { user_id: VITAL_SAMPLE_USER.user_id, ...updated, ...(minimalData as object), ...structuredClone(SUMMARIES[resource]) };
+  }
+  if (type.startsWith('labtest.order.')) return { ...updated, ...(minimalData as object), ...structuredClone(OTHER_DATA[type as 'labtest.order.created'] ?? {}) };
   if (resource !== undefined) return timeseriesData(resource as VitalTimeseriesResource, minimalData as { data: Record<string, unknown>[] });
-  const extra = OTHER_DATA[type];
+  const extra = OTHER_DATA[type as Exclude<VitalEventType, VitalSvixEventType>];
   return extra === undefined ? minimalData : { ...(minimalData as object), ...structuredClone(extra) };
+}
+
+/** Svix's `message.attempt.exhausted`, as Svix documents its operational webhooks. */
+function svixSample(type: VitalSvixEventType): Record<string, unknown> {
+  return {
+    type,
+    timestamp: '2024-05-01T07:30:00.000Z',
+    data: {
+      appId: 'app_2Xq7T9ZbWJmYpL8kQ3cRvN1sHdE',
+      appUid: 'vital-team-5e4c',
+      msgId: 'msg_2Xq7UeD4mRcW9sK1pLtZbY6vNfA',
+      endpointId: 'ep_2Xq7Vb3NkPq8sT5wLmYcR0dJhGe',
+      lastAttempt: { id: 'atmpt_2Xq7W1', timestamp: '2024-05-01T07:29:58.000Z', responseStatusCode: 503 },
+    },
+  };
 }
 
 function builder<Type extends VitalEventType>(type: Type): VitalSampleBuilder<Type> {
   return (overrides) => {
+    if (isVitalSvixEventType(type)) return { ...svixSample(type), ...overrides } as VitalPayloadMap[Type];
     const payload = minimal(type);
-    return { ...payload, data: dataFor(type, payload.data), ...overrides } as VitalPayloadMap[Type];
+    // The schemas require only what the gate guarantees; a realistic sample names the user as Junction does.
+    const ids = isVitalUserlessEventType(type) ? { team_id: VITAL_SAMPLE_USER.team_id } : { ...VITAL_SAMPLE_USER };
+    return { ...payload, ...ids, data: dataFor(type, payload.data), ...overrides } as VitalPayloadMap[Type];
   };
 }
 

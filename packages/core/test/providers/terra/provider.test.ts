@@ -15,12 +15,17 @@ const USER_ID = TERRA_SAMPLE_USER.user_id;
 function eventOf<Type extends TerraEventType>(
   type: Type,
   payload: unknown = terraSamples[type](),
-  headers?: IncomingHeaders,
+  headers: IncomingHeaders = {},
 ): TerraEventMap[Type] {
   expect(terraProvider.eventTypeOf(payload)).toBe(type);
-  expect(terraProvider.validator.validate(type, payload)).toEqual({ valid: true });
-  // As the receiver does: the header values the event needs, through the provider's deliveryContext.
-  const context: TerraEventContext = { type, payload, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, context: headers && terraProvider.deliveryContext(headers) };
+  expect(terraProvider.validator.validate(type, payload)).toEqual({ valid: true, drift: undefined });
+  const context: TerraEventContext = {
+    type,
+    payload,
+    deliveryKey: DELIVERY_KEY,
+    receivedAt: RECEIVED_AT,
+    context: terraProvider.deliveryContext(headers),
+  };
   const event = terraProvider.toEvent(context);
   expect(event).toMatchObject({ provider: 'terra', type, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, payload });
   return event as TerraEventMap[Type];
@@ -37,6 +42,8 @@ const EXPECTED_RECORDS: { readonly [Type in TerraEventType]: readonly (readonly 
   connection_error: [],
   daily: [['terra.daily', '2024-05-01']],
   deauth: [],
+  google_no_datasource: [],
+  healthcheck: [],
   health_observation: [['terra.health_observation', 'c41f7a2e-0d3b-4b6e-9a85-2f1e7d6c5b40']],
   hormone: [['terra.hormone', String(Date.parse('2024-05-01T06:15:00Z'))]],
   'lab_report.completed': [],
@@ -47,6 +54,8 @@ const EXPECTED_RECORDS: { readonly [Type in TerraEventType]: readonly (readonly 
   nutrition: [['terra.nutrition', '2024-05-01']],
   permission_change: [],
   planned_workout: [['terra.planned_workout', 'e8d7c6b5-a493-4821-b0c9-d8e7f6a5b4c3']],
+  processing: [],
+  rate_limit_hit: [],
   s3_payload: [],
   s3_upload: [],
   sleep: [['terra.sleep', '7b2c9e4f-3a1d-4e8b-9c6f-5d4e3b2a1f09']],
@@ -54,14 +63,95 @@ const EXPECTED_RECORDS: { readonly [Type in TerraEventType]: readonly (readonly 
 };
 
 /** Event types whose payload names no Terra user. */
-const USERLESS: readonly TerraEventType[] = ['auth_cancelled', 's3_payload', 's3_upload', 'lab_report.completed', 'lab_report.failed'];
+const USERLESS: readonly TerraEventType[] = [
+  'auth_cancelled',
+  's3_payload',
+  's3_upload',
+  'lab_report.completed',
+  'lab_report.failed',
+  'healthcheck',
+  'processing',
+  'rate_limit_hit',
+  'google_no_datasource',
+];
 
 describe('terraProvider', () => {
   it('is the terra provider and validates every known type', () => {
     expect(terraProvider.name).toBe('terra');
-    expect(TERRA_EVENT_TYPES).toHaveLength(23);
+    expect(TERRA_EVENT_TYPES).toHaveLength(27);
     for (const type of TERRA_EVENT_TYPES) expect(terraProvider.validator.has(type)).toBe(true);
-    for (const type of ['healthcheck', 'rate_limit_hit', 'google_no_datasource']) expect(terraProvider.validator.has(type)).toBe(false);
+    // Terra's informational notices are typed events, never unknown.
+    for (const type of ['healthcheck', 'processing', 'rate_limit_hit', 'google_no_datasource']) expect(terraProvider.validator.has(type)).toBe(true);
+    expect(terraProvider.validator.has('brand_new_notice')).toBe(false);
+  });
+
+  describe('the gate (issue 9 cases)', () => {
+    it('accepts a deauth whose user.provider is null (Terra SDK signature test), with no data provider', () => {
+      const deauth = terraSamples.deauth({ user: { ...TERRA_SAMPLE_USER, provider: null } });
+      expect(eventOf('deauth', deauth).dataProvider).toBeUndefined();
+    });
+
+    it('accepts a sleep without version (dashboard test data)', () => {
+      const { version: _version, ...sleep } = terraSamples.sleep();
+      expect(eventOf('sleep', sleep).records).toHaveLength(1);
+    });
+
+    it('accepts auth with status "error" and no user', () => {
+      const failed = { type: 'auth', status: 'error', message: 'User failed to authenticate', reason: 'access_denied', user: null };
+      expect(eventOf('auth', failed)).toMatchObject({ status: 'error', userId: undefined, user: undefined, records: [] });
+      // A successful auth still needs its user.
+      expect(terraProvider.validator.validate('auth', { type: 'auth', status: 'success' })).toEqual({
+        valid: false,
+        issues: [{ path: '/', message: 'must have property "user"' }],
+      });
+    });
+
+    it('quarantines what wearhook needs and cannot find: a user id, an activity summary id', () => {
+      expect(terraProvider.validator.validate('sleep', terraSamples.sleep({ user: { provider: 'FITBIT' } as never })).valid).toBe(false);
+      const activity = terraSamples.activity();
+      const [first] = activity.data;
+      const metadata = { ...first?.metadata, summary_id: undefined };
+      expect(terraProvider.validator.validate('activity', { ...activity, data: [{ ...first, metadata }] })).toEqual({
+        valid: false,
+        issues: [{ path: '/data/0/metadata', message: 'must have property "summary_id"' }],
+      });
+    });
+
+    it('types healthcheck and the other informational notices as events without records', () => {
+      const check = eventOf('healthcheck');
+      expect(check).toMatchObject({ provider: 'terra', type: 'healthcheck', records: [], drift: undefined });
+      expect(eventOf('rate_limit_hit', { type: 'rate_limit_hit' }).records).toEqual([]);
+    });
+  });
+
+  describe('x-terra-ordering-timestamp', () => {
+    const SIGNED_T = 1_714_547_700; // 2024-05-01T07:15:00Z
+    const signature = `t=${SIGNED_T},v1=${'0'.repeat(64)}`;
+
+    it('versions the records of the types it orders, in epoch milliseconds', () => {
+      const headers = { 'terra-signature': signature, 'x-terra-ordering-timestamp': String(SIGNED_T * 1000 - 5000) };
+      for (const record of eventOf('daily', undefined, headers).records) expect(record.version).toBe(SIGNED_T * 1000 - 5000);
+      // Seconds are read as seconds; the spec does not order athlete or hormone data.
+      const seconds = { 'terra-signature': signature, 'x-terra-ordering-timestamp': String(SIGNED_T - 5) };
+      expect(eventOf('sleep', undefined, seconds).records[0]?.version).toBe((SIGNED_T - 5) * 1000);
+      expect(eventOf('hormone', undefined, headers).records[0]?.version).toBeUndefined();
+    });
+
+    it('is clamped to the signed t plus the tolerance, so an unsigned far-future value cannot freeze a record', () => {
+      const future = { 'terra-signature': signature, 'x-terra-ordering-timestamp': String(4_102_444_800_000) };
+      expect(eventOf('activity', undefined, future).records[0]?.version).toBe(SIGNED_T * 1000 + 300_000);
+    });
+
+    it('is ignored without a signed t or when unreadable', () => {
+      expect(eventOf('activity', undefined, { 'x-terra-ordering-timestamp': '1714547700000' }).records[0]?.version).toBeUndefined();
+      expect(eventOf('activity', undefined, { 'terra-signature': signature, 'x-terra-ordering-timestamp': 'soon' }).records[0]?.version).toBeUndefined();
+    });
+
+    it('is stored in the delivery context as a string with the reference and trace id', () => {
+      const headers = { 'terra-signature': signature, 'x-terra-ordering-timestamp': '1714547699000', 'terra-reference': 'r-1', 'x-terra-trace-id': 'tr-1' };
+      expect(terraProvider.deliveryContext(headers)).toEqual({ reference: 'r-1', traceId: 'tr-1', version: '1714547699000' });
+      expect(terraProvider.deliveryContext({})).toBeUndefined();
+    });
   });
 
   describe('eventTypeOf', () => {
@@ -120,12 +210,12 @@ describe('terraProvider', () => {
       expect(eventOf('activity', terraSamples.activity({ user: { ...user, reference_id: null } })).referenceId).toBeUndefined();
     });
 
-    it('exposes the terra-reference header of a chunk, when the receiver passes headers', () => {
+    it('exposes the terra-reference header of a chunk, from the stored delivery context', () => {
       const chunk = eventOf('activity', terraSamples.activity(), { 'terra-reference': TERRA_SAMPLE_REFERENCE });
       expect(chunk.reference).toBe(TERRA_SAMPLE_REFERENCE);
       expect(eventOf('activity', terraSamples.activity(), { 'terra-reference': ['r-1', 'r-2'] }).reference).toBe('r-1');
       expect(eventOf('activity', terraSamples.activity(), {}).reference).toBeUndefined();
-      // The plain EventContext the receiver builds today has no headers: still an event, no reference.
+      // Without a delivery context: still an event, no reference.
       const context: EventContext = { type: 'activity', payload: terraSamples.activity(), deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT };
       expect(terraProvider.toEvent(context)).toMatchObject({ type: 'activity', reference: undefined });
     });
@@ -181,7 +271,7 @@ describe('terraProvider', () => {
     });
 
     it('refuses a type that is not Terra’s', () => {
-      const context = { type: 'healthcheck', payload: { type: 'healthcheck' }, deliveryKey: 'k', receivedAt: RECEIVED_AT };
+      const context = { type: 'brand_new_notice', payload: { type: 'brand_new_notice' }, deliveryKey: 'k', receivedAt: RECEIVED_AT };
       expect(() => terraProvider.toEvent(context)).toThrow(/Not a Terra event type/);
     });
   });

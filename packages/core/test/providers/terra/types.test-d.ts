@@ -16,8 +16,9 @@ describe('Terra event types', () => {
     expectTypeOf<SleepEvent['payload']>().toEqualTypeOf<TerraPayloadMap['sleep']>();
     expectTypeOf<SleepEvent['payload']['data'][number]>().toEqualTypeOf<Sleep>();
     expectTypeOf<SleepEvent['payload']['data'][number]['metadata']>().toEqualTypeOf<SleepMetadata>();
+    // The gate guarantees one of the two, neither alone: both are as wide as the spec's nullable types.
     expectTypeOf<SleepMetadata['summary_id']>().toEqualTypeOf<string | null | undefined>();
-    expectTypeOf<SleepMetadata['start_time']>().toEqualTypeOf<string>();
+    expectTypeOf<SleepMetadata['start_time']>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<NonNullable<NonNullable<Sleep['sleep_durations_data']>['asleep']>['duration_deep_sleep_state_seconds']>().toEqualTypeOf<
       number | null | undefined
     >();
@@ -33,13 +34,14 @@ describe('Terra event types', () => {
       void event.payload.data;
     });
     on('s3_payload', (event) => {
+      // The gate guarantees the URL; the expiry is read when sent.
       expectTypeOf(event.url).toEqualTypeOf<string>();
-      expectTypeOf(event.expiresAt).toEqualTypeOf<Date>();
+      expectTypeOf(event.expiresAt).toEqualTypeOf<Date | undefined>();
       // @ts-expect-error S3 links name no user
       void event.userId;
     });
     on('large_request_sending', (event) => {
-      expectTypeOf(event.reference).toEqualTypeOf<string>();
+      expectTypeOf(event.reference).toEqualTypeOf<string | undefined>();
       expectTypeOf(event.expectedPayloads).toEqualTypeOf<number | undefined>();
     });
     on('user_reauth', (event) => {
@@ -48,10 +50,18 @@ describe('Terra event types', () => {
     });
     on('lab_report.completed', (event) => {
       expectTypeOf(event.occurredAt).toEqualTypeOf<Date | undefined>();
-      expectTypeOf(event.payload.data.results_count).toEqualTypeOf<number>();
+      expectTypeOf(event.payload.data.results_count).toEqualTypeOf<number | null | undefined>();
     });
-    // @ts-expect-error not a type Terra specifies: handled as unknown, not subscribable by name
-    on('healthcheck', () => {});
+    // Terra's informational notices are typed events too.
+    on('healthcheck', (event) => {
+      expectTypeOf(event.type).toEqualTypeOf<'healthcheck'>();
+      // @ts-expect-error a health check names no user
+      void event.userId;
+    });
+    on('auth', (event) => {
+      // A failed authentication may name no user.
+      expectTypeOf(event.userId).toEqualTypeOf<string | undefined>();
+    });
   });
 
   it('leaves the user out of events that carry none', () => {
@@ -65,6 +75,7 @@ describe('Terra event types', () => {
   it('narrows the TerraEvent union by type', () => {
     expectTypeOf<TerraEvent['type']>().toEqualTypeOf<TerraEventType>();
     const narrow = (event: TerraEvent) => {
+      // The gate guarantees a daily item's metadata.start_time.
       if (event.type === 'daily') expectTypeOf(event.payload.data[0]?.metadata.start_time).toEqualTypeOf<string | undefined>();
       // @ts-expect-error not every Terra event has a user
       void event.userId;

@@ -198,10 +198,19 @@ describe('thryveProvider', () => {
       expect(() => thryveProvider.toEvent(context)).toThrow(/Not a Thryve event type/);
     });
 
-    it('refuses, rather than inventing dates for, a notification that skipped validation', () => {
-      const payload = { ...thryveSamples['notification.data.epoch.createupdate'](), data: { dataSourceId: 5, dataTypeIds: [] } };
+    it('leaves unreadable notification ranges undefined rather than inventing dates (the gate does not require them)', () => {
+      const payload = { ...thryveSamples['notification.data.epoch.createupdate'](), data: { dataSourceId: '5', dataTypeIds: ['1000', 'x'] } };
+      expect(thryveProvider.validator.validate('notification.data.epoch.createupdate', payload).valid).toBe(true);
       const context = { type: 'notification.data.epoch.createupdate', payload, deliveryKey: 'k', receivedAt: RECEIVED_AT };
-      expect(() => thryveProvider.toEvent(context)).toThrow(/did not pass its schema: data.startTimestamp/);
+      expect(thryveProvider.toEvent(context)).toMatchObject({ start: undefined, end: undefined, dataSourceId: 5, dataTypeIds: [1000] });
+    });
+
+    it('accepts a legacy trigger whose dataSource is the string "8" (issue 9)', () => {
+      const legacy = thryveSamples['legacy.sourceUpdate']();
+      const payload = { sourceUpdate: { ...legacy.sourceUpdate, dataSource: '8' } };
+      expect(thryveProvider.validator.validate('legacy.sourceUpdate', payload)).toEqual({ valid: true, drift: undefined });
+      const context = { type: 'legacy.sourceUpdate', payload, deliveryKey: 'k', receivedAt: RECEIVED_AT };
+      expect(thryveProvider.toEvent(context)).toMatchObject({ dataSourceId: 8 });
     });
   });
 

@@ -79,7 +79,7 @@ describe('Thryve event types', () => {
       expectTypeOf(event.occurredAt).toEqualTypeOf<Date | undefined>();
     });
     on('notification.data.daily.createupdate', (event) => {
-      expectTypeOf(event.startDay).toEqualTypeOf<string>();
+      expectTypeOf(event.startDay).toEqualTypeOf<string | undefined>();
       expectTypeOf(event.dataTypeIds).toEqualTypeOf<readonly number[]>();
     });
     on('legacy.sourceUpdate', (event) => {

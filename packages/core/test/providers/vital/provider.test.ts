@@ -19,12 +19,41 @@ const USER_ID = VITAL_SAMPLE_USER.user_id;
 
 function eventOf<Type extends VitalEventType>(type: Type, payload: unknown = vitalSamples[type]()): VitalEventMap[Type] {
   expect(vitalProvider.eventTypeOf(payload)).toBe(type);
-  expect(vitalProvider.validator.validate(type, payload)).toEqual({ valid: true });
+  expect(vitalProvider.validator.validate(type, payload)).toEqual({ valid: true, drift: undefined });
   const context: EventContext = { type, payload, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT };
   const event = vitalProvider.toEvent(context);
-  expect(event).toMatchObject({ provider: 'vital', type, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, payload, teamId: VITAL_SAMPLE_USER.team_id });
+  expect(event).toMatchObject({ provider: 'vital', type, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT, payload, drift: undefined });
   return event as VitalEventMap[Type];
 }
+
+describe('vitalProvider and issue 9', () => {
+  it('routes by data.user_id when the top-level ids are missing', () => {
+    const { user_id: _user, client_user_id: _client, team_id: _team, ...payload } = vitalSamples['labtest.order.created']();
+    const withDataUser = { ...payload, data: { ...payload.data, user_id: 'user-in-data' } };
+    const event = eventOf('labtest.order.created', withDataUser);
+    expect(event).toMatchObject({ userId: 'user-in-data', clientUserId: undefined, teamId: undefined });
+    expect(event.records[0]?.userId).toBe('user-in-data');
+    // With neither, there is no user to file records under: quarantined.
+    expect(vitalProvider.validator.validate('labtest.order.created', payload).valid).toBe(false);
+  });
+
+  it('keys timeseries samples by the deprecated source.slug when source.provider is absent', () => {
+    const sample = vitalSamples['daily.data.heartrate.created']();
+    const { provider, ...source } = sample.data.source;
+    const bySlug = eventOf('daily.data.heartrate.created', { ...sample, data: { ...sample.data, source: { ...source, slug: provider } } });
+    expect(bySlug.records.map((record) => record.key)).toEqual(eventOf('daily.data.heartrate.created', sample).records.map((record) => record.key));
+    const { slug: _slug, ...neither } = source as typeof source & { slug?: string };
+    expect(vitalProvider.validator.validate('daily.data.heartrate.created', { ...sample, data: { ...sample.data, source: neither } }).valid).toBe(false);
+  });
+
+  it("types Svix's message.attempt.exhausted, which names its type in `type`", () => {
+    const exhausted = vitalSamples['message.attempt.exhausted']();
+    expect(vitalProvider.eventTypeOf({ type: 'some.other.type' })).toBeUndefined();
+    const event = eventOf('message.attempt.exhausted', exhausted);
+    expect(event).toMatchObject({ type: 'message.attempt.exhausted', records: [], teamId: undefined });
+    expect(event).not.toHaveProperty('userId');
+  });
+});
 
 /** What kind of records each sample must give, by event type. */
 function expectedRecords(type: VitalEventType, payload: { readonly data: unknown }): { kind: string; count: number } | undefined {
@@ -42,9 +71,10 @@ function expectedRecords(type: VitalEventType, payload: { readonly data: unknown
 describe('vitalProvider', () => {
   it('is the vital provider and validates every known type', () => {
     expect(vitalProvider.name).toBe('vital');
-    expect(VITAL_EVENT_TYPES).toHaveLength(194);
+    // Junction's 194 and Svix's message.attempt.exhausted.
+    expect(VITAL_EVENT_TYPES).toHaveLength(195);
     for (const type of VITAL_EVENT_TYPES) expect(vitalProvider.validator.has(type)).toBe(true);
-    expect(vitalProvider.validator.has('message.attempt.exhausted')).toBe(false);
+    expect(vitalProvider.validator.has('message.attempt.failing')).toBe(false);
   });
 
   describe('eventTypeOf', () => {
@@ -85,7 +115,7 @@ describe('vitalProvider', () => {
       const event = eventOf('daily.data.sleep.updated', payload);
       expect(event).toMatchObject({ resource: 'sleep', summary: payload.data });
       expect(event.records).toEqual<RecordRef[]>([
-        { kind: 'vital.sleep', userId: USER_ID, key: payload.data.id, version: Date.parse(payload.data.updated_at), data: payload.data },
+        { kind: 'vital.sleep', userId: USER_ID, key: payload.data.id, version: Date.parse(payload.data.updated_at ?? ''), data: payload.data },
       ]);
       for (const resource of VITAL_SUMMARY_RESOURCES) {
         const type = `daily.data.${resource}.created` as const;
@@ -147,7 +177,7 @@ describe('vitalProvider', () => {
         { kind: 'vital.device', userId: USER_ID, key: device.data.id, version: undefined, data: device.data },
       ]);
       const order = vitalSamples['labtest.order.updated']();
-      expect(eventOf('labtest.order.updated', order).records[0]).toMatchObject({ key: order.data.id, version: Date.parse(order.data.updated_at) });
+      expect(eventOf('labtest.order.updated', order).records[0]).toMatchObject({ key: order.data.id, version: Date.parse(order.data.updated_at ?? '') });
       const appointment = vitalSamples['labtest.appointment.created']();
       expect(eventOf('labtest.appointment.created', appointment).records[0]).toMatchObject({ key: appointment.data.id, version: undefined });
     });
@@ -155,7 +185,7 @@ describe('vitalProvider', () => {
     it('builds match reviews without a user', () => {
       const event = eventOf('labtest.match_review.created');
       expect(event).toMatchObject({ teamId: VITAL_SAMPLE_USER.team_id, records: [] });
-      expect(Object.keys(event).sort()).toEqual(['deliveryKey', 'payload', 'provider', 'receivedAt', 'records', 'teamId', 'type']);
+      expect(Object.keys(event).sort()).toEqual(['deliveryKey', 'drift', 'payload', 'provider', 'receivedAt', 'records', 'teamId', 'type']);
     });
 
     it('keeps a client_user_id that is not a UUID', () => {
@@ -164,14 +194,14 @@ describe('vitalProvider', () => {
     });
 
     it('refuses a type that is not Vital’s', () => {
-      const context = { type: 'message.attempt.exhausted', payload: {}, deliveryKey: 'k', receivedAt: RECEIVED_AT };
+      const context = { type: 'message.attempt.failing', payload: {}, deliveryKey: 'k', receivedAt: RECEIVED_AT };
       expect(() => vitalProvider.toEvent(context)).toThrow(/Not a Vital event type/);
     });
   });
 
   describe('samples', () => {
     it('carry the envelope, name their type and come fresh on every call', () => {
-      for (const type of VITAL_EVENT_TYPES) expect(vitalSamples[type]().event_type).toBe(type);
+      for (const type of VITAL_EVENT_TYPES) expect(vitalProvider.eventTypeOf(vitalSamples[type]())).toBe(type);
       const sample = vitalSamples['daily.data.activity.created']();
       expect(sample).toMatchObject({ ...VITAL_SAMPLE_USER, data: { user_id: USER_ID, steps: 10412, source: { provider: 'oura' } } });
       sample.data.steps = 0;

@@ -30,20 +30,22 @@ describe('Vital event types', () => {
     expectTypeOf<SleepEvent['provider']>().toEqualTypeOf<'vital'>();
     expectTypeOf<SleepEvent['resource']>().toEqualTypeOf<'sleep'>();
     expectTypeOf<SleepEvent['summary']>().toEqualTypeOf<ClientFacingSleep>();
-    expectTypeOf<SleepEvent['summary']['deep']>().toEqualTypeOf<number>();
-    expectTypeOf<SleepEvent['summary']['bedtime_start']>().toEqualTypeOf<string>();
+    // Only the gate's fields are promised: the summary's id; the rest may be absent or null.
+    expectTypeOf<SleepEvent['summary']['id']>().toEqualTypeOf<string>();
+    expectTypeOf<SleepEvent['summary']['deep']>().toEqualTypeOf<number | null | undefined>();
+    expectTypeOf<SleepEvent['summary']['bedtime_start']>().toEqualTypeOf<string | null | undefined>();
     expectTypeOf<SleepEvent['summary']['score']>().toEqualTypeOf<number | null | undefined>();
     expectTypeOf<SleepEvent['payload']['data']['hr_average']>().toEqualTypeOf<number | null | undefined>();
     expectTypeOf<SleepEvent['userId']>().toEqualTypeOf<string>();
-    expectTypeOf<SleepEvent['clientUserId']>().toEqualTypeOf<string>();
-    expectTypeOf<SleepEvent['teamId']>().toEqualTypeOf<string>();
+    expectTypeOf<SleepEvent['clientUserId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<SleepEvent['teamId']>().toEqualTypeOf<string | undefined>();
   });
 
   it('leaves the user out of labtest.match_review.*', () => {
     expectTypeOf<VitalEventMap['labtest.match_review.created']>().not.toHaveProperty('userId');
     expectTypeOf<VitalEventMap['labtest.match_review.updated']>().not.toHaveProperty('userId');
     expectTypeOf<VitalEventMap['labtest.match_review.updated']>().not.toHaveProperty('clientUserId');
-    expectTypeOf<VitalEventMap['labtest.match_review.updated']['teamId']>().toEqualTypeOf<string>();
+    expectTypeOf<VitalEventMap['labtest.match_review.updated']['teamId']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<VitalEventMap['labtest.order.created']['userId']>().toEqualTypeOf<string>();
   });
 
@@ -60,13 +62,13 @@ describe('Vital event types', () => {
     });
     on('historical.data.workouts.created', (event) => {
       expectTypeOf(event.resource).toEqualTypeOf<'workouts'>();
-      expectTypeOf(event.payload.data).toEqualTypeOf<HistoricalPullCompleted>();
+      expectTypeOf(event.payload.data).toEqualTypeOf<HistoricalPullCompleted | null | undefined>();
       expectTypeOf(event.start).toEqualTypeOf<Date | undefined>();
-      expectTypeOf(event.isFinal).toEqualTypeOf<boolean>();
-      expectTypeOf(event.dataProvider).toEqualTypeOf<string>();
+      expectTypeOf(event.isFinal).toEqualTypeOf<boolean | undefined>();
+      expectTypeOf(event.dataProvider).toEqualTypeOf<string | undefined>();
     });
     on('provider.connection.error', (event) => {
-      expectTypeOf(event.errorType).toEqualTypeOf<VitalPayloadMap['provider.connection.error']['data']['error_type']>();
+      expectTypeOf(event.errorType).toEqualTypeOf<NonNullable<NonNullable<VitalPayloadMap['provider.connection.error']['data']>['error_type']> | undefined>();
       expectTypeOf<'token_refresh_failed'>().toExtend<typeof event.errorType>();
     });
     on('provider.device.created', (event) => {
@@ -74,8 +76,11 @@ describe('Vital event types', () => {
       // @ts-expect-error no normalised extras beyond the user envelope
       void event.resource;
     });
-    // @ts-expect-error Svix's own message is not a Vital event
-    on('message.attempt.exhausted', () => {});
+    // Svix's own message when it gives up on a delivery is a typed event without a user.
+    on('message.attempt.exhausted', (event) => {
+      // @ts-expect-error it names no user
+      void event.userId;
+    });
   });
 
   it('narrows the VitalEvent union by type', () => {

@@ -6,7 +6,8 @@ import { terraEventTypes, type TerraEventType } from './event-types.js';
 
 // JSON text rather than object literals: the compiler would infer a type for every nested schema
 // (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on
-// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.
+// first read, not at import (see lazy-json.ts): validation does not read them (it runs the validators
+// compiled from them ahead of time, gate.ts and conformance.ts); samples and applications may.
 
 /** One JSON Schema per event type; their `$ref`s name schemas of `terraSharedSchemas` by `$id`. */
 export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJsonRecord(terraEventTypes, `{
@@ -15,10 +16,10 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
     "properties": {
       "type": {"type":"string","const":"access_revoked"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "status": {"type":"string","const":"warning"},
-      "message": {"type":"string"}
+      "status": {"type":["string","null"],"examples":["warning"]},
+      "message": {"type":["string","null"]}
     },
-    "required": ["type","user","status","message"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "activity": {
@@ -27,9 +28,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"activity"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Activity"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "athlete": {
@@ -38,34 +39,34 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"athlete"},
       "athlete": {"$ref":"urn:wearhook:terra:Athlete"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","athlete","user","version"],
+    "required": ["type","athlete","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "auth": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"auth"},
-      "status": {"type":"string","const":"success"},
-      "user": {"$ref":"urn:wearhook:terra:TerraUser"},
+      "status": {"type":["string","null"],"examples":["success"]},
+      "user": {"anyOf":[{"$ref":"urn:wearhook:terra:TerraUser"},{"type":"null"}]},
       "message": {"type":["string","null"]},
       "flow_id": {"type":["string","null"]},
       "widget_session_id": {"type":["string","null"]}
     },
-    "required": ["type","status","user"],
+    "required": ["type"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "auth_cancelled": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"auth_cancelled"},
-      "status": {"type":"string","const":"error"},
+      "status": {"type":["string","null"],"examples":["error"]},
       "flow_id": {"type":["string","null"]},
       "reason": {"type":["string","null"]},
       "reference_id": {"type":["string","null"]}
     },
-    "required": ["type","status"],
+    "required": ["type"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "body": {
@@ -74,9 +75,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"body"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Body"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "connection_error": {
@@ -84,10 +85,10 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
     "properties": {
       "type": {"type":"string","const":"connection_error"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "status": {"type":"string","const":"warning"},
-      "message": {"type":"string"}
+      "status": {"type":["string","null"],"examples":["warning"]},
+      "message": {"type":["string","null"]}
     },
-    "required": ["type","user","status","message"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "daily": {
@@ -96,9 +97,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"daily"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Daily"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "deauth": {
@@ -106,66 +107,68 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
     "properties": {
       "type": {"type":"string","const":"deauth"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "status": {"type":"string","const":"success"},
-      "message": {"type":"string"}
+      "status": {"type":["string","null"],"examples":["success"]},
+      "message": {"type":["string","null"]}
     },
-    "required": ["type","user","status","message"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
+  "google_no_datasource": {"type":"object","properties":{"type":{"type":"string","const":"google_no_datasource"}},"required":["type"]},
   "health_observation": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"health_observation"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:HealthObservation"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
+  "healthcheck": {"type":"object","properties":{"type":{"type":"string","const":"healthcheck"}},"required":["type"]},
   "hormone": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"hormone"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:HormoneSample"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "lab_report.completed": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"lab_report.completed"},
-      "event_id": {"type":"string"},
-      "occurred_at": {"type":"string","format":"date-time"},
-      "upload_id": {"type":"string"},
+      "event_id": {"type":["string","null"]},
+      "occurred_at": {"type":["string","null"],"format":"date-time"},
+      "upload_id": {"type":["string","null"]},
       "data": {"$ref":"urn:wearhook:terra:LabReportEventData"}
     },
-    "required": ["type","event_id","occurred_at","data"]
+    "required": ["type","data"]
   },
   "lab_report.failed": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"lab_report.failed"},
-      "event_id": {"type":"string"},
-      "occurred_at": {"type":"string","format":"date-time"},
-      "upload_id": {"type":"string"},
+      "event_id": {"type":["string","null"]},
+      "occurred_at": {"type":["string","null"],"format":"date-time"},
+      "upload_id": {"type":["string","null"]},
       "data": {"$ref":"urn:wearhook:terra:LabReportFailureData"}
     },
-    "required": ["type","event_id","occurred_at","data"]
+    "required": ["type","data"]
   },
   "large_request_processing": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"large_request_processing"},
-      "status": {"type":"string","const":"processing"},
-      "message": {"type":"string"},
+      "status": {"type":["string","null"],"examples":["processing"]},
+      "message": {"type":["string","null"]},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "reference": {"type":"string"}
+      "reference": {"type":["string","null"]}
     },
-    "required": ["type","status","message","user","reference"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "large_request_sending": {
@@ -173,11 +176,11 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
     "properties": {
       "type": {"type":"string","const":"large_request_sending"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "reference": {"type":"string"},
-      "message": {"type":"string"},
-      "expected_payloads": {"type":"integer"}
+      "reference": {"type":["string","null"]},
+      "message": {"type":["string","null"]},
+      "expected_payloads": {"type":["integer","null"]}
     },
-    "required": ["type","user","reference","message","expected_payloads"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "menstruation": {
@@ -186,9 +189,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"menstruation"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Menstruation"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "nutrition": {
@@ -197,9 +200,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"nutrition"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Nutrition"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "permission_change": {
@@ -207,13 +210,13 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
     "properties": {
       "type": {"type":"string","const":"permission_change"},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "status": {"type":"string","const":"warning"},
-      "message": {"type":"string"},
-      "version": {"type":"string"},
-      "scopes_added": {"type":"string"},
-      "scopes_removed": {"type":"string"}
+      "status": {"type":["string","null"],"examples":["warning"]},
+      "message": {"type":["string","null"]},
+      "version": {"type":["string","null"]},
+      "scopes_added": {"type":["string","null"]},
+      "scopes_removed": {"type":["string","null"]}
     },
-    "required": ["type","user","status","message","version","scopes_added","scopes_removed"],
+    "required": ["type","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "planned_workout": {
@@ -222,31 +225,33 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"planned_workout"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:PlannedWorkout"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
+  "processing": {"type":"object","properties":{"type":{"type":"string","const":"processing"}},"required":["type"]},
+  "rate_limit_hit": {"type":"object","properties":{"type":{"type":"string","const":"rate_limit_hit"}},"required":["type"]},
   "s3_payload": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"s3_payload"},
-      "status": {"type":"string","const":"success"},
+      "status": {"type":["string","null"],"examples":["success"]},
       "url": {"type":"string"},
-      "expires_in": {"type":"integer"}
+      "expires_in": {"type":["integer","null"]}
     },
-    "required": ["type","status","url","expires_in"],
+    "required": ["type","url"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "s3_upload": {
     "type": "object",
     "properties": {
       "type": {"type":"string","const":"s3_upload"},
-      "status": {"type":"string","const":"success"},
+      "status": {"type":["string","null"],"examples":["success"]},
       "url": {"type":"string"},
-      "expires_in": {"type":"integer"}
+      "expires_in": {"type":["integer","null"]}
     },
-    "required": ["type","status","url","expires_in"],
+    "required": ["type","url"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "sleep": {
@@ -255,9 +260,9 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"sleep"},
       "data": {"type":"array","items":{"$ref":"urn:wearhook:terra:Sleep"}},
       "user": {"$ref":"urn:wearhook:terra:TerraUser"},
-      "version": {"type":"string"}
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","data","user","version"],
+    "required": ["type","data","user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   },
   "user_reauth": {
@@ -266,16 +271,16 @@ export const terraEventSchemas: Readonly<Record<TerraEventType, object>> = lazyJ
       "type": {"type":"string","const":"user_reauth"},
       "new_user": {"$ref":"urn:wearhook:terra:TerraUser"},
       "old_user": {"anyOf":[{"$ref":"urn:wearhook:terra:TerraUser"},{"type":"null"}]},
-      "status": {"type":"string","const":"warning"},
-      "message": {"type":"string"},
-      "version": {"type":"string"}
+      "status": {"type":["string","null"],"examples":["warning"]},
+      "message": {"type":["string","null"]},
+      "version": {"type":["string","null"]}
     },
-    "required": ["type","new_user","status","message"],
+    "required": ["type","new_user"],
     "allOf": [{"$ref":"urn:wearhook:terra:WebhookEvent"}]
   }
 }`);
 
-/** The schemas the event schemas reference, each once: `SchemaValidator`'s `sharedSchemas`. */
+/** The schemas the event schemas reference by `$id`, each once. */
 export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
   {
     "$id": "urn:wearhook:terra:AFibClassificationSample",
@@ -285,7 +290,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "afib_classification": {"anyOf":[{"$ref":"urn:wearhook:terra:AFibFlag"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:AFibFlag","type":"number","enum":[0,1,2]},
+  {"$id":"urn:wearhook:terra:AFibFlag","type":"number","examples":[0,1,2]},
   {
     "$id": "urn:wearhook:terra:ActiveDurationsData",
     "type": "object",
@@ -328,7 +333,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     },
     "required": ["metadata"]
   },
-  {"$id":"urn:wearhook:terra:ActivityLevel","type":"number","enum":[0,1,2,3,4,5]},
+  {"$id":"urn:wearhook:terra:ActivityLevel","type":"number","examples":[0,1,2,3,4,5]},
   {
     "$id": "urn:wearhook:terra:ActivityLevelSample",
     "type": "object",
@@ -344,21 +349,21 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "properties": {
       "city": {"type":["string","null"]},
       "country": {"type":["string","null"]},
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "name": {"type":["string","null"]},
-      "start_time": {"type":"string"},
+      "start_time": {"type":["string","null"]},
       "state": {"type":["string","null"]},
       "summary_id": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]},
-      "type": {"$ref":"urn:wearhook:terra:ActivityType"},
-      "upload_type": {"$ref":"urn:wearhook:terra:UploadType"}
+      "type": {"anyOf":[{"$ref":"urn:wearhook:terra:ActivityType"},{"type":"null"}]},
+      "upload_type": {"anyOf":[{"$ref":"urn:wearhook:terra:UploadType"},{"type":"null"}]}
     },
-    "required": ["end_time","start_time","summary_id","type","upload_type"]
+    "required": ["summary_id"]
   },
   {
     "$id": "urn:wearhook:terra:ActivityType",
     "type": "number",
-    "enum": [
+    "examples": [
       0,
       1,
       3,
@@ -605,11 +610,11 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:BodyMetadata",
     "type": "object",
     "properties": {
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "start_time": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]}
     },
-    "required": ["end_time","start_time"]
+    "required": ["start_time"]
   },
   {
     "$id": "urn:wearhook:terra:BreathSample",
@@ -713,12 +718,12 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:DailyMetadata",
     "type": "object",
     "properties": {
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "start_time": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]},
-      "upload_type": {"$ref":"urn:wearhook:terra:UploadType"}
+      "upload_type": {"anyOf":[{"$ref":"urn:wearhook:terra:UploadType"},{"type":"null"}]}
     },
-    "required": ["end_time","start_time","upload_type"]
+    "required": ["start_time"]
   },
   {
     "$id": "urn:wearhook:terra:DailyPatternSample",
@@ -764,7 +769,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
   {
     "$id": "urn:wearhook:terra:DeviceDataType",
     "type": "string",
-    "enum": [
+    "examples": [
       "STEPS",
       "ACTIVE_MINUTES",
       "BMR",
@@ -895,42 +900,41 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "trend_arrow": {"anyOf":[{"$ref":"urn:wearhook:terra:TrendArrow"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:GlucoseFlag","type":"number","enum":[0,1,2]},
+  {"$id":"urn:wearhook:terra:GlucoseFlag","type":"number","examples":[0,1,2]},
   {
     "$id": "urn:wearhook:terra:HealthObservation",
     "type": "object",
     "properties": {
       "metadata": {"$ref":"urn:wearhook:terra:HealthObservationMetadata"},
-      "observation_data": {"$ref":"urn:wearhook:terra:HealthObservationData"}
+      "observation_data": {"anyOf":[{"$ref":"urn:wearhook:terra:HealthObservationData"},{"type":"null"}]}
     },
-    "required": ["metadata","observation_data"]
+    "required": ["metadata"]
   },
-  {"$id":"urn:wearhook:terra:HealthObservationCategory","type":"number","enum":[0,1,2,3,4,5,6,7,8]},
+  {"$id":"urn:wearhook:terra:HealthObservationCategory","type":"number","examples":[0,1,2,3,4,5,6,7,8]},
   {
     "$id": "urn:wearhook:terra:HealthObservationData",
     "type": "object",
     "properties": {
       "category": {"anyOf":[{"$ref":"urn:wearhook:terra:HealthObservationCategory"},{"type":"null"}]},
-      "observation_type": {"type":"string"},
+      "observation_type": {"type":["string","null"]},
       "codes": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:ObservationCode"}},
       "value": {"anyOf":[{"$ref":"urn:wearhook:terra:ObservationValue"},{"type":"null"}]},
       "severity": {"anyOf":[{"$ref":"urn:wearhook:terra:ObservationSeverity"},{"type":"null"}]},
       "components": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:ObservationComponent"}},
       "status": {"anyOf":[{"$ref":"urn:wearhook:terra:ObservationStatus"},{"type":"null"}]},
       "notes": {"type":["string","null"]}
-    },
-    "required": ["observation_type"]
+    }
   },
   {
     "$id": "urn:wearhook:terra:HealthObservationMetadata",
     "type": "object",
     "properties": {
-      "start_time": {"type":"string"},
+      "start_time": {"type":["string","null"]},
       "end_time": {"type":["string","null"]},
       "summary_id": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]}
     },
-    "required": ["start_time","summary_id"]
+    "required": ["summary_id"]
   },
   {
     "$id": "urn:wearhook:terra:HeartData",
@@ -943,7 +947,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "rr_interval_samples": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:RRIntervalSample"}}
     }
   },
-  {"$id":"urn:wearhook:terra:HeartRateContext","type":"number","enum":[0,1,2]},
+  {"$id":"urn:wearhook:terra:HeartRateContext","type":"number","examples":[0,1,2]},
   {
     "$id": "urn:wearhook:terra:HeartRateData",
     "type": "object",
@@ -1050,162 +1054,156 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "sample_type": {"anyOf":[{"$ref":"urn:wearhook:terra:KetoneSampleType"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:KetoneSampleType","type":"number","enum":[0,1,2,3]},
+  {"$id":"urn:wearhook:terra:KetoneSampleType","type":"number","examples":[0,1,2,3]},
   {
     "$id": "urn:wearhook:terra:LabReportAppliedRange",
     "type": "object",
-    "properties": {"lower":{"type":"number"},"upper":{"type":"number"}}
+    "properties": {"lower":{"type":["number","null"]},"upper":{"type":["number","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:LabReportBiomarker",
     "type": "object",
     "properties": {
       "key": {"type":["string","null"]},
-      "display_name": {"type":"string"},
-      "loinc_code": {"type":"string"},
-      "panel_id": {"type":"integer"},
-      "panel_key": {"type":"string"},
-      "specimen": {"type":"string"}
-    },
-    "required": ["key"]
+      "display_name": {"type":["string","null"]},
+      "loinc_code": {"type":["string","null"]},
+      "panel_id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "panel_key": {"type":["string","null"]},
+      "specimen": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportBoundedValue",
     "type": "object",
-    "properties": {"operator":{"type":"string"},"value":{"type":"number"}},
-    "required": ["operator","value"]
+    "properties": {"operator":{"type":["string","null"]},"value":{"type":["number","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:LabReportEventData",
     "type": "object",
     "properties": {
-      "session_id": {"type":"string"},
-      "reference_id": {"type":"string"},
-      "report_date": {"type":"string"},
-      "report_time": {"type":"string"},
-      "report_locale": {"type":"string"},
-      "results_count": {"type":"integer"},
-      "results": {"type":"array","items":{"$ref":"urn:wearhook:terra:LabReportEventResult"}},
-      "panels": {"type":"array","items":{"$ref":"urn:wearhook:terra:LabReportPanel"}},
-      "report_notes": {"type":"string"}
-    },
-    "required": ["session_id","results_count","results"]
+      "session_id": {"type":["string","null"]},
+      "reference_id": {"type":["string","null"]},
+      "report_date": {"type":["string","null"]},
+      "report_time": {"type":["string","null"]},
+      "report_locale": {"type":["string","null"]},
+      "results_count": {"type":["integer","null"]},
+      "results": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:LabReportEventResult"}},
+      "panels": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:LabReportPanel"}},
+      "report_notes": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportEventError",
     "type": "object",
-    "properties": {"code":{"type":"string"},"message":{"type":"string"},"retriable":{"type":"boolean"}},
-    "required": ["code","message","retriable"]
+    "properties": {"code":{"type":["string","null"]},"message":{"type":["string","null"]},"retriable":{"type":["boolean","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:LabReportEventResult",
     "type": "object",
-    "properties": {"source":{"$ref":"urn:wearhook:terra:LabReportEventResultSource"}},
-    "required": ["source"],
+    "properties": {"source":{"anyOf":[{"$ref":"urn:wearhook:terra:LabReportEventResultSource"},{"type":"null"}]}},
     "allOf": [{"$ref":"urn:wearhook:terra:LabReportResult"}]
   },
   {
     "$id": "urn:wearhook:terra:LabReportEventResultSource",
     "type": "object",
-    "properties": {"collection_date":{"type":"string"},"collection_time":{"type":"string"}},
+    "properties": {"collection_date":{"type":["string","null"]},"collection_time":{"type":["string","null"]}},
     "allOf": [{"$ref":"urn:wearhook:terra:LabReportResultSource"}]
   },
   {
     "$id": "urn:wearhook:terra:LabReportFailureData",
     "type": "object",
     "properties": {
-      "session_id": {"type":"string"},
-      "reference_id": {"type":"string"},
-      "error": {"$ref":"urn:wearhook:terra:LabReportEventError"}
-    },
-    "required": ["session_id","error"]
+      "session_id": {"type":["string","null"]},
+      "reference_id": {"type":["string","null"]},
+      "error": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportEventError"},{"type":"null"}]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportInterpretation",
     "type": "object",
     "properties": {
       "flag": {"type":["string","null"]},
-      "flag_raw": {"type":"string"},
-      "source": {"type":"string"},
-      "applied_range": {"$ref":"urn:wearhook:terra:LabReportAppliedRange"}
-    },
-    "required": ["flag","source"]
+      "flag_raw": {"type":["string","null"]},
+      "source": {"type":["string","null"]},
+      "applied_range": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportAppliedRange"},{"type":"null"}]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportMeasurement",
     "type": "object",
     "properties": {
-      "type": {"type":"string"},
-      "numeric": {"type":"number"},
-      "bounded": {"$ref":"urn:wearhook:terra:LabReportBoundedValue"},
-      "qualitative": {"$ref":"urn:wearhook:terra:LabReportQualitativeValue"},
-      "text": {"type":"string"},
-      "absent_reason": {"type":"string"},
-      "units": {"type":"string"},
-      "ucum_code": {"type":"string"}
-    },
-    "required": ["type"]
+      "type": {"type":["string","null"]},
+      "numeric": {"type":["number","null"]},
+      "bounded": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportBoundedValue"},{"type":"null"}]},
+      "qualitative": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportQualitativeValue"},{"type":"null"}]},
+      "text": {"type":["string","null"]},
+      "absent_reason": {"type":["string","null"]},
+      "units": {"type":["string","null"]},
+      "ucum_code": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportPanel",
     "type": "object",
-    "properties": {"id":{"type":"integer"},"name":{"type":"string"},"key":{"type":"string"}},
-    "required": ["id"]
+    "properties": {
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "name": {"type":["string","null"]},
+      "key": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportQualitativeValue",
     "type": "object",
-    "properties": {"text":{"type":"string"},"code":{"type":"string"}}
+    "properties": {"text":{"type":["string","null"]},"code":{"type":["string","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:LabReportRangeContext",
     "type": "object",
     "properties": {
-      "sex": {"type":"string"},
-      "age_lower": {"type":"integer"},
-      "age_upper": {"type":"integer"},
-      "pregnancy_status": {"type":"string"},
-      "gestational_week_lower": {"type":"integer"},
-      "gestational_week_upper": {"type":"integer"},
-      "cycle_phase": {"type":"string"},
-      "reference_population": {"type":"string"},
-      "modifiers": {"type":"array","items":{"type":"string"}}
+      "sex": {"type":["string","null"]},
+      "age_lower": {"type":["integer","null"]},
+      "age_upper": {"type":["integer","null"]},
+      "pregnancy_status": {"type":["string","null"]},
+      "gestational_week_lower": {"type":["integer","null"]},
+      "gestational_week_upper": {"type":["integer","null"]},
+      "cycle_phase": {"type":["string","null"]},
+      "reference_population": {"type":["string","null"]},
+      "modifiers": {"type":["array","null"],"items":{"type":"string"}}
     }
   },
   {
     "$id": "urn:wearhook:terra:LabReportReferenceRange",
     "type": "object",
     "properties": {
-      "lower": {"type":"number"},
-      "upper": {"type":"number"},
-      "type": {"type":"string"},
-      "context": {"$ref":"urn:wearhook:terra:LabReportRangeContext"}
+      "lower": {"type":["number","null"]},
+      "upper": {"type":["number","null"]},
+      "type": {"type":["string","null"]},
+      "context": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportRangeContext"},{"type":"null"}]}
     }
   },
   {
     "$id": "urn:wearhook:terra:LabReportResult",
     "type": "object",
     "properties": {
-      "source": {"$ref":"urn:wearhook:terra:LabReportResultSource"},
-      "biomarker": {"$ref":"urn:wearhook:terra:LabReportBiomarker"},
-      "measurement": {"$ref":"urn:wearhook:terra:LabReportMeasurement"},
-      "interpretation": {"$ref":"urn:wearhook:terra:LabReportInterpretation"},
-      "reference_ranges": {"type":"array","items":{"$ref":"urn:wearhook:terra:LabReportReferenceRange"}}
-    },
-    "required": ["source","biomarker","measurement","interpretation"]
+      "source": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportResultSource"},{"type":"null"}]},
+      "biomarker": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportBiomarker"},{"type":"null"}]},
+      "measurement": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportMeasurement"},{"type":"null"}]},
+      "interpretation": {"anyOf":[{"$ref":"urn:wearhook:terra:LabReportInterpretation"},{"type":"null"}]},
+      "reference_ranges": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:LabReportReferenceRange"}}
+    }
   },
   {
     "$id": "urn:wearhook:terra:LabReportResultSource",
     "type": "object",
     "properties": {
-      "name": {"type":"string"},
-      "panel": {"type":"string"},
-      "value": {"type":"string"},
-      "units": {"type":"string"},
-      "flag": {"type":"string"},
-      "method": {"type":"string"},
-      "notes": {"type":"string"},
-      "reference_text": {"type":"string"}
+      "name": {"type":["string","null"]},
+      "panel": {"type":["string","null"]},
+      "value": {"type":["string","null"]},
+      "units": {"type":["string","null"]},
+      "flag": {"type":["string","null"]},
+      "method": {"type":["string","null"]},
+      "notes": {"type":["string","null"]},
+      "reference_text": {"type":["string","null"]}
     }
   },
   {
@@ -1251,17 +1249,16 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:Meal",
     "type": "object",
     "properties": {
-      "micros": {"$ref":"urn:wearhook:terra:NutritionMicros"},
-      "type": {"$ref":"urn:wearhook:terra:MealType"},
-      "id": {"type":"string"},
-      "timestamp": {"type":"string"},
-      "quantity": {"$ref":"urn:wearhook:terra:NutritionQuantity"},
-      "name": {"type":"string"},
-      "macros": {"$ref":"urn:wearhook:terra:NutritionMacros"}
-    },
-    "required": ["micros","type","id","timestamp","quantity","name","macros"]
+      "micros": {"anyOf":[{"$ref":"urn:wearhook:terra:NutritionMicros"},{"type":"null"}]},
+      "type": {"anyOf":[{"$ref":"urn:wearhook:terra:MealType"},{"type":"null"}]},
+      "id": {"type":["string","null"]},
+      "timestamp": {"type":["string","null"]},
+      "quantity": {"anyOf":[{"$ref":"urn:wearhook:terra:NutritionQuantity"},{"type":"null"}]},
+      "name": {"type":["string","null"]},
+      "macros": {"anyOf":[{"$ref":"urn:wearhook:terra:NutritionMacros"},{"type":"null"}]}
+    }
   },
-  {"$id":"urn:wearhook:terra:MealType","type":"number","enum":[0,1,2,3,4,5,6]},
+  {"$id":"urn:wearhook:terra:MealType","type":"number","examples":[0,1,2,3,4,5,6]},
   {
     "$id": "urn:wearhook:terra:MeasurementDataSample",
     "type": "object",
@@ -1338,7 +1335,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "ovulation_day": {"type":["string","null"]}
     }
   },
-  {"$id":"urn:wearhook:terra:MenstruationFlow","type":"number","enum":[0,1,2,3,4,5]},
+  {"$id":"urn:wearhook:terra:MenstruationFlow","type":"number","examples":[0,1,2,3,4,5]},
   {
     "$id": "urn:wearhook:terra:MenstruationFlowSample",
     "type": "object",
@@ -1347,7 +1344,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "flow": {"anyOf":[{"$ref":"urn:wearhook:terra:MenstruationFlow"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:MenstruationInterval","type":"number","enum":[0,1,2,3,4,5,6,7,8,9]},
+  {"$id":"urn:wearhook:terra:MenstruationInterval","type":"number","examples":[0,1,2,3,4,5,6,7,8,9]},
   {
     "$id": "urn:wearhook:terra:MenstruationIntervalSample",
     "type": "object",
@@ -1361,11 +1358,11 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:MenstruationMetadata",
     "type": "object",
     "properties": {
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "start_time": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]}
     },
-    "required": ["end_time","start_time"]
+    "required": ["start_time"]
   },
   {
     "$id": "urn:wearhook:terra:MovementData",
@@ -1421,11 +1418,11 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:NutritionMetadata",
     "type": "object",
     "properties": {
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "start_time": {"type":"string"},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]}
     },
-    "required": ["end_time","start_time"]
+    "required": ["start_time"]
   },
   {
     "$id": "urn:wearhook:terra:NutritionMicros",
@@ -1483,8 +1480,10 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
   {
     "$id": "urn:wearhook:terra:NutritionQuantity",
     "type": "object",
-    "properties": {"unit":{"$ref":"urn:wearhook:terra:NutritionUnits"},"amount":{"type":"number"}},
-    "required": ["unit","amount"]
+    "properties": {
+      "unit": {"anyOf":[{"$ref":"urn:wearhook:terra:NutritionUnits"},{"type":"null"}]},
+      "amount": {"type":["number","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:terra:NutritionSummary",
@@ -1496,35 +1495,35 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "drink_ml": {"type":["number","null"]}
     }
   },
-  {"$id":"urn:wearhook:terra:NutritionUnits","type":"number","enum":[0,1,2,3,4,5,6,7,8,9,10,11,12]},
+  {"$id":"urn:wearhook:terra:NutritionUnits","type":"number","examples":[0,1,2,3,4,5,6,7,8,9,10,11,12]},
   {
     "$id": "urn:wearhook:terra:ObservationCode",
     "type": "object",
-    "properties": {"system":{"type":"string"},"code":{"type":"string"},"display":{"type":["string","null"]}},
-    "required": ["system","code"]
+    "properties": {"system":{"type":["string","null"]},"code":{"type":["string","null"]},"display":{"type":["string","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:ObservationComponent",
     "type": "object",
-    "properties": {"code":{"type":"string"},"value":{"anyOf":[{"$ref":"urn:wearhook:terra:ObservationValue"},{"type":"null"}]}},
-    "required": ["code"]
+    "properties": {
+      "code": {"type":["string","null"]},
+      "value": {"anyOf":[{"$ref":"urn:wearhook:terra:ObservationValue"},{"type":"null"}]}
+    }
   },
-  {"$id":"urn:wearhook:terra:ObservationSeverity","type":"number","enum":[0,1,2,3,4]},
-  {"$id":"urn:wearhook:terra:ObservationStatus","type":"number","enum":[0,1,2,3]},
+  {"$id":"urn:wearhook:terra:ObservationSeverity","type":"number","examples":[0,1,2,3,4]},
+  {"$id":"urn:wearhook:terra:ObservationStatus","type":"number","examples":[0,1,2,3]},
   {
     "$id": "urn:wearhook:terra:ObservationValue",
     "type": "object",
     "properties": {
-      "value_type": {"$ref":"urn:wearhook:terra:ObservationValueType"},
+      "value_type": {"anyOf":[{"$ref":"urn:wearhook:terra:ObservationValueType"},{"type":"null"}]},
       "quantity": {"type":["number","null"]},
       "unit": {"type":["string","null"]},
       "boolean": {"type":["boolean","null"]},
       "text": {"type":["string","null"]},
       "code": {"type":["string","null"]}
-    },
-    "required": ["value_type"]
+    }
   },
-  {"$id":"urn:wearhook:terra:ObservationValueType","type":"number","enum":[0,1,2,3,4]},
+  {"$id":"urn:wearhook:terra:ObservationValueType","type":"number","examples":[0,1,2,3,4]},
   {
     "$id": "urn:wearhook:terra:OtherDeviceData",
     "type": "object",
@@ -1576,7 +1575,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "type": {"anyOf":[{"$ref":"urn:wearhook:terra:OxygenSaturationType"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:OxygenSaturationType","type":"number","enum":[0,1]},
+  {"$id":"urn:wearhook:terra:OxygenSaturationType","type":"number","examples":[0,1]},
   {
     "$id": "urn:wearhook:terra:PlannedWorkout",
     "type": "object",
@@ -1646,7 +1645,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "$id": "urn:wearhook:terra:PlannedWorkoutDetailsStepDuration",
     "type": "object",
     "properties": {
-      "duration_type": {"type":"integer"},
+      "duration_type": {"type":["integer","null"]},
       "seconds": {"type":["number","null"]},
       "distance_meters": {"type":["number","null"]},
       "hr_below_bpm": {"type":["number","null"]},
@@ -1657,14 +1656,13 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "reps": {"type":["number","null"]},
       "rest_seconds": {"type":["number","null"]},
       "steps": {"type":["number","null"]}
-    },
-    "required": ["duration_type"]
+    }
   },
   {
     "$id": "urn:wearhook:terra:PlannedWorkoutDetailsStepTarget",
     "type": "object",
     "properties": {
-      "target_type": {"type":"integer"},
+      "target_type": {"type":["integer","null"]},
       "hr_bpm_high": {"type":["number","null"]},
       "hr_bpm_low": {"type":["number","null"]},
       "cadence": {"type":["number","null"]},
@@ -1687,8 +1685,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "speed_meters_per_second": {"type":["number","null"]},
       "speed_meters_per_second_low": {"type":["number","null"]},
       "speed_meters_per_second_high": {"type":["number","null"]}
-    },
-    "required": ["target_type"]
+    }
   },
   {
     "$id": "urn:wearhook:terra:PolylineMapData",
@@ -1820,23 +1817,22 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "level": {"anyOf":[{"$ref":"urn:wearhook:terra:SleepLevel"},{"type":"null"}]}
     }
   },
-  {"$id":"urn:wearhook:terra:SleepLevel","type":"number","enum":[0,1,2,3,4,5,6]},
+  {"$id":"urn:wearhook:terra:SleepLevel","type":"number","examples":[0,1,2,3,4,5,6]},
   {
     "$id": "urn:wearhook:terra:SleepMetadata",
     "type": "object",
     "properties": {
-      "end_time": {"type":"string"},
+      "end_time": {"type":["string","null"]},
       "is_nap": {"type":["boolean","null"]},
-      "start_time": {"type":"string"},
+      "start_time": {"type":["string","null"]},
       "summary_id": {"type":["string","null"]},
       "timestamp_localization": {"anyOf":[{"$ref":"urn:wearhook:terra:TimestampLocalization"},{"type":"null"}]},
-      "upload_type": {"$ref":"urn:wearhook:terra:SleepUploadType"}
-    },
-    "required": ["end_time","start_time","upload_type"]
+      "upload_type": {"anyOf":[{"$ref":"urn:wearhook:terra:SleepUploadType"},{"type":"null"}]}
+    }
   },
   {"$id":"urn:wearhook:terra:SleepScores","type":"object","properties":{"sleep":{"type":["number","null"]}}},
   {"$id":"urn:wearhook:terra:SleepTemperatureData","type":"object","properties":{"delta":{"type":["number","null"]}}},
-  {"$id":"urn:wearhook:terra:SleepUploadType","type":"number","enum":[0,1,2,3,4]},
+  {"$id":"urn:wearhook:terra:SleepUploadType","type":"number","examples":[0,1,2,3,4]},
   {
     "$id": "urn:wearhook:terra:SnoringData",
     "type": "object",
@@ -1889,7 +1885,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "body_battery_samples": {"type":["array","null"],"items":{"$ref":"urn:wearhook:terra:BodyBatterySample"}}
     }
   },
-  {"$id":"urn:wearhook:terra:StressLevel","type":"number","enum":[0,1,2,3,4]},
+  {"$id":"urn:wearhook:terra:StressLevel","type":"number","examples":[0,1,2,3,4]},
   {
     "$id": "urn:wearhook:terra:StressSample",
     "type": "object",
@@ -1929,8 +1925,7 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
   {
     "$id": "urn:wearhook:terra:TagEntry",
     "type": "object",
-    "properties": {"timestamp":{"type":"string"},"tag_name":{"type":"string"},"notes":{"type":"string"}},
-    "required": ["timestamp","tag_name","notes"]
+    "properties": {"timestamp":{"type":["string","null"]},"tag_name":{"type":["string","null"]},"notes":{"type":["string","null"]}}
   },
   {
     "$id": "urn:wearhook:terra:TemperatureData",
@@ -1954,16 +1949,16 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
     "type": "object",
     "properties": {
       "user_id": {"type":"string"},
-      "provider": {"type":"string"},
+      "provider": {"type":["string","null"]},
       "created_at": {"type":["string","null"]},
       "last_webhook_update": {"type":["string","null"]},
       "scopes": {"type":["string","null"]},
       "reference_id": {"type":["string","null"]},
       "active": {"type":["boolean","null"]}
     },
-    "required": ["user_id","provider"]
+    "required": ["user_id"]
   },
-  {"$id":"urn:wearhook:terra:TimestampLocalization","type":"number","enum":[0,1]},
+  {"$id":"urn:wearhook:terra:TimestampLocalization","type":"number","examples":[0,1]},
   {
     "$id": "urn:wearhook:terra:TorqueSample",
     "type": "object",
@@ -1973,8 +1968,8 @@ export const terraSharedSchemas: readonly object[] = lazyJsonArray(163, `[
       "torque_newton_meters": {"type":["number","null"]}
     }
   },
-  {"$id":"urn:wearhook:terra:TrendArrow","type":"number","enum":[0,1,2,3,4,5]},
-  {"$id":"urn:wearhook:terra:UploadType","type":"number","enum":[0,1,2,3,4,5,6]},
+  {"$id":"urn:wearhook:terra:TrendArrow","type":"number","examples":[0,1,2,3,4,5]},
+  {"$id":"urn:wearhook:terra:UploadType","type":"number","examples":[0,1,2,3,4,5,6]},
   {
     "$id": "urn:wearhook:terra:Vo2MaxSample",
     "type": "object",

@@ -12,7 +12,9 @@ export interface TerraPayloadMap {
   "connection_error": TerraConnectionErrorPayload;
   "daily": TerraDailyPayload;
   "deauth": TerraDeauthPayload;
+  "google_no_datasource": TerraGoogleNoDatasourcePayload;
   "health_observation": TerraHealthObservationPayload;
+  "healthcheck": TerraHealthcheckPayload;
   "hormone": TerraHormonePayload;
   "lab_report.completed": TerraLabReportCompletedPayload;
   "lab_report.failed": TerraLabReportFailedPayload;
@@ -22,6 +24,8 @@ export interface TerraPayloadMap {
   "nutrition": TerraNutritionPayload;
   "permission_change": TerraPermissionChangePayload;
   "planned_workout": TerraPlannedWorkoutPayload;
+  "processing": TerraProcessingPayload;
+  "rate_limit_hit": TerraRateLimitHitPayload;
   "s3_payload": TerraS3Payload;
   "s3_upload": TerraS3UploadPayload;
   "sleep": TerraSleepPayload;
@@ -33,28 +37,28 @@ export type TerraPayload = TerraPayloadMap[keyof TerraPayloadMap];
 export interface TerraAccessRevokedPayload extends WebhookEvent {
   type: "access_revoked";
   user: TerraUser;
-  status: "warning";
-  message: string;
+  status?: "warning" | (string & {}) | null;
+  message?: string | null;
 }
 
 export interface TerraActivityPayload extends WebhookEvent {
   type: "activity";
   data: Activity[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraAthletePayload extends WebhookEvent {
   type: "athlete";
   athlete: Athlete;
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraAuthPayload extends WebhookEvent {
   type: "auth";
-  status: "success";
-  user: TerraUser;
+  status?: "success" | (string & {}) | null;
+  user?: TerraUser | null;
   message?: string | null;
   flow_id?: string | null;
   widget_session_id?: string | null;
@@ -62,7 +66,7 @@ export interface TerraAuthPayload extends WebhookEvent {
 
 export interface TerraAuthCancelledPayload extends WebhookEvent {
   type: "auth_cancelled";
-  status: "error";
+  status?: "error" | (string & {}) | null;
   flow_id?: string | null;
   reason?: string | null;
   reference_id?: string | null;
@@ -72,135 +76,151 @@ export interface TerraBodyPayload extends WebhookEvent {
   type: "body";
   data: Body[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraConnectionErrorPayload extends WebhookEvent {
   type: "connection_error";
   user: TerraUser;
-  status: "warning";
-  message: string;
+  status?: "warning" | (string & {}) | null;
+  message?: string | null;
 }
 
 export interface TerraDailyPayload extends WebhookEvent {
   type: "daily";
   data: Daily[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraDeauthPayload extends WebhookEvent {
   type: "deauth";
   user: TerraUser;
-  status: "success";
-  message: string;
+  status?: "success" | (string & {}) | null;
+  message?: string | null;
+}
+
+export interface TerraGoogleNoDatasourcePayload {
+  type: "google_no_datasource";
 }
 
 export interface TerraHealthObservationPayload extends WebhookEvent {
   type: "health_observation";
   data: HealthObservation[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
+}
+
+export interface TerraHealthcheckPayload {
+  type: "healthcheck";
 }
 
 export interface TerraHormonePayload extends WebhookEvent {
   type: "hormone";
   data: HormoneSample[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraLabReportCompletedPayload {
   type: "lab_report.completed";
-  event_id: string;
-  occurred_at: string;
-  upload_id?: string;
+  event_id?: string | null;
+  occurred_at?: string | null;
+  upload_id?: string | null;
   data: LabReportEventData;
 }
 
 export interface TerraLabReportFailedPayload {
   type: "lab_report.failed";
-  event_id: string;
-  occurred_at: string;
-  upload_id?: string;
+  event_id?: string | null;
+  occurred_at?: string | null;
+  upload_id?: string | null;
   data: LabReportFailureData;
 }
 
 export interface TerraLargeRequestProcessingPayload extends WebhookEvent {
   type: "large_request_processing";
-  status: "processing";
-  message: string;
+  status?: "processing" | (string & {}) | null;
+  message?: string | null;
   user: TerraUser;
-  reference: string;
+  reference?: string | null;
 }
 
 export interface TerraLargeRequestSendingPayload extends WebhookEvent {
   type: "large_request_sending";
   user: TerraUser;
-  reference: string;
-  message: string;
-  expected_payloads: number;
+  reference?: string | null;
+  message?: string | null;
+  expected_payloads?: number | null;
 }
 
 export interface TerraMenstruationPayload extends WebhookEvent {
   type: "menstruation";
   data: Menstruation[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraNutritionPayload extends WebhookEvent {
   type: "nutrition";
   data: Nutrition[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraPermissionChangePayload extends WebhookEvent {
   type: "permission_change";
   user: TerraUser;
-  status: "warning";
-  message: string;
-  version: string;
-  scopes_added: string;
-  scopes_removed: string;
+  status?: "warning" | (string & {}) | null;
+  message?: string | null;
+  version?: string | null;
+  scopes_added?: string | null;
+  scopes_removed?: string | null;
 }
 
 export interface TerraPlannedWorkoutPayload extends WebhookEvent {
   type: "planned_workout";
   data: PlannedWorkout[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
+}
+
+export interface TerraProcessingPayload {
+  type: "processing";
+}
+
+export interface TerraRateLimitHitPayload {
+  type: "rate_limit_hit";
 }
 
 export interface TerraS3Payload extends WebhookEvent {
   type: "s3_payload";
-  status: "success";
+  status?: "success" | (string & {}) | null;
   url: string;
-  expires_in: number;
+  expires_in?: number | null;
 }
 
 export interface TerraS3UploadPayload extends WebhookEvent {
   type: "s3_upload";
-  status: "success";
+  status?: "success" | (string & {}) | null;
   url: string;
-  expires_in: number;
+  expires_in?: number | null;
 }
 
 export interface TerraSleepPayload extends WebhookEvent {
   type: "sleep";
   data: Sleep[];
   user: TerraUser;
-  version: string;
+  version?: string | null;
 }
 
 export interface TerraUserReauthPayload extends WebhookEvent {
   type: "user_reauth";
   new_user: TerraUser;
   old_user?: TerraUser | null;
-  status: "warning";
-  message: string;
-  version?: string;
+  status?: "warning" | (string & {}) | null;
+  message?: string | null;
+  version?: string | null;
 }
 
 export interface AFibClassificationSample {
@@ -208,7 +228,7 @@ export interface AFibClassificationSample {
   afib_classification?: AFibFlag | null;
 }
 
-export type AFibFlag = 0 | 1 | 2;
+export type AFibFlag = 0 | 1 | 2 | (number & {});
 
 export interface ActiveDurationsData {
   activity_levels_samples?: ActivityLevelSample[] | null;
@@ -245,7 +265,7 @@ export interface Activity {
   work_data?: WorkData | null;
 }
 
-export type ActivityLevel = 0 | 1 | 2 | 3 | 4 | 5;
+export type ActivityLevel = 0 | 1 | 2 | 3 | 4 | 5 | (number & {});
 
 export interface ActivityLevelSample {
   timestamp?: string | null;
@@ -256,14 +276,14 @@ export interface ActivityLevelSample {
 export interface ActivityMetadata {
   city?: string | null;
   country?: string | null;
-  end_time: string;
+  end_time?: string | null;
   name?: string | null;
-  start_time: string;
+  start_time?: string | null;
   state?: string | null;
   summary_id: string;
   timestamp_localization?: TimestampLocalization | null;
-  type: ActivityType;
-  upload_type: UploadType;
+  type?: ActivityType | null;
+  upload_type?: UploadType | null;
 }
 
 export type ActivityType =
@@ -412,7 +432,8 @@ export type ActivityType =
   | 151
   | 152
   | 153
-  | 154;
+  | 154
+  | (number & {});
 
 export interface AsleepDurations {
   duration_asleep_state_seconds?: number | null;
@@ -487,7 +508,7 @@ export interface BodyBatterySample {
 }
 
 export interface BodyMetadata {
-  end_time: string;
+  end_time?: string | null;
   start_time: string;
   timestamp_localization?: TimestampLocalization | null;
 }
@@ -569,10 +590,10 @@ export interface DailyDistanceData {
 }
 
 export interface DailyMetadata {
-  end_time: string;
+  end_time?: string | null;
   start_time: string;
   timestamp_localization?: TimestampLocalization | null;
-  upload_type: UploadType;
+  upload_type?: UploadType | null;
 }
 
 export interface DailyPatternSample {
@@ -617,7 +638,8 @@ export type DeviceDataType =
   | "OXYGEN_SATURATION"
   | "SLEEP_TYPE"
   | "SPEED"
-  | "CADENCE";
+  | "CADENCE"
+  | (string & {});
 
 export interface DistanceData {
   detailed?: DistanceDataDetailed | null;
@@ -704,18 +726,18 @@ export interface GlucoseDataSample {
   trend_arrow?: TrendArrow | null;
 }
 
-export type GlucoseFlag = 0 | 1 | 2;
+export type GlucoseFlag = 0 | 1 | 2 | (number & {});
 
 export interface HealthObservation {
   metadata: HealthObservationMetadata;
-  observation_data: HealthObservationData;
+  observation_data?: HealthObservationData | null;
 }
 
-export type HealthObservationCategory = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+export type HealthObservationCategory = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | (number & {});
 
 export interface HealthObservationData {
   category?: HealthObservationCategory | null;
-  observation_type: string;
+  observation_type?: string | null;
   codes?: ObservationCode[] | null;
   value?: ObservationValue | null;
   severity?: ObservationSeverity | null;
@@ -725,7 +747,7 @@ export interface HealthObservationData {
 }
 
 export interface HealthObservationMetadata {
-  start_time: string;
+  start_time?: string | null;
   end_time?: string | null;
   summary_id: string;
   timestamp_localization?: TimestampLocalization | null;
@@ -739,7 +761,7 @@ export interface HeartData {
   rr_interval_samples?: RRIntervalSample[] | null;
 }
 
-export type HeartRateContext = 0 | 1 | 2;
+export type HeartRateContext = 0 | 1 | 2 | (number & {});
 
 export interface HeartRateData {
   detailed?: HeartRateDataDetailed | null;
@@ -819,125 +841,125 @@ export interface KetoneSample {
   sample_type?: KetoneSampleType | null;
 }
 
-export type KetoneSampleType = 0 | 1 | 2 | 3;
+export type KetoneSampleType = 0 | 1 | 2 | 3 | (number & {});
 
 export interface LabReportAppliedRange {
-  lower?: number;
-  upper?: number;
+  lower?: number | null;
+  upper?: number | null;
 }
 
 export interface LabReportBiomarker {
-  key: string | null;
-  display_name?: string;
-  loinc_code?: string;
-  panel_id?: number;
-  panel_key?: string;
-  specimen?: string;
+  key?: string | null;
+  display_name?: string | null;
+  loinc_code?: string | null;
+  panel_id?: number | string | null;
+  panel_key?: string | null;
+  specimen?: string | null;
 }
 
 export interface LabReportBoundedValue {
-  operator: string;
-  value: number;
+  operator?: string | null;
+  value?: number | null;
 }
 
 export interface LabReportEventData {
-  session_id: string;
-  reference_id?: string;
-  report_date?: string;
-  report_time?: string;
-  report_locale?: string;
-  results_count: number;
-  results: LabReportEventResult[];
-  panels?: LabReportPanel[];
-  report_notes?: string;
+  session_id?: string | null;
+  reference_id?: string | null;
+  report_date?: string | null;
+  report_time?: string | null;
+  report_locale?: string | null;
+  results_count?: number | null;
+  results?: LabReportEventResult[] | null;
+  panels?: LabReportPanel[] | null;
+  report_notes?: string | null;
 }
 
 export interface LabReportEventError {
-  code: string;
-  message: string;
-  retriable: boolean;
+  code?: string | null;
+  message?: string | null;
+  retriable?: boolean | null;
 }
 
 export interface LabReportEventResult extends LabReportResult {
-  source: LabReportEventResultSource;
+  source?: LabReportEventResultSource | null;
 }
 
 export interface LabReportEventResultSource extends LabReportResultSource {
-  collection_date?: string;
-  collection_time?: string;
+  collection_date?: string | null;
+  collection_time?: string | null;
 }
 
 export interface LabReportFailureData {
-  session_id: string;
-  reference_id?: string;
-  error: LabReportEventError;
+  session_id?: string | null;
+  reference_id?: string | null;
+  error?: LabReportEventError | null;
 }
 
 export interface LabReportInterpretation {
-  flag: string | null;
-  flag_raw?: string;
-  source: string;
-  applied_range?: LabReportAppliedRange;
+  flag?: string | null;
+  flag_raw?: string | null;
+  source?: string | null;
+  applied_range?: LabReportAppliedRange | null;
 }
 
 export interface LabReportMeasurement {
-  type: string;
-  numeric?: number;
-  bounded?: LabReportBoundedValue;
-  qualitative?: LabReportQualitativeValue;
-  text?: string;
-  absent_reason?: string;
-  units?: string;
-  ucum_code?: string;
+  type?: string | null;
+  numeric?: number | null;
+  bounded?: LabReportBoundedValue | null;
+  qualitative?: LabReportQualitativeValue | null;
+  text?: string | null;
+  absent_reason?: string | null;
+  units?: string | null;
+  ucum_code?: string | null;
 }
 
 export interface LabReportPanel {
-  id: number;
-  name?: string;
-  key?: string;
+  id?: number | string | null;
+  name?: string | null;
+  key?: string | null;
 }
 
 export interface LabReportQualitativeValue {
-  text?: string;
-  code?: string;
+  text?: string | null;
+  code?: string | null;
 }
 
 export interface LabReportRangeContext {
-  sex?: string;
-  age_lower?: number;
-  age_upper?: number;
-  pregnancy_status?: string;
-  gestational_week_lower?: number;
-  gestational_week_upper?: number;
-  cycle_phase?: string;
-  reference_population?: string;
-  modifiers?: string[];
+  sex?: string | null;
+  age_lower?: number | null;
+  age_upper?: number | null;
+  pregnancy_status?: string | null;
+  gestational_week_lower?: number | null;
+  gestational_week_upper?: number | null;
+  cycle_phase?: string | null;
+  reference_population?: string | null;
+  modifiers?: string[] | null;
 }
 
 export interface LabReportReferenceRange {
-  lower?: number;
-  upper?: number;
-  type?: string;
-  context?: LabReportRangeContext;
+  lower?: number | null;
+  upper?: number | null;
+  type?: string | null;
+  context?: LabReportRangeContext | null;
 }
 
 export interface LabReportResult {
-  source: LabReportResultSource;
-  biomarker: LabReportBiomarker;
-  measurement: LabReportMeasurement;
-  interpretation: LabReportInterpretation;
-  reference_ranges?: LabReportReferenceRange[];
+  source?: LabReportResultSource | null;
+  biomarker?: LabReportBiomarker | null;
+  measurement?: LabReportMeasurement | null;
+  interpretation?: LabReportInterpretation | null;
+  reference_ranges?: LabReportReferenceRange[] | null;
 }
 
 export interface LabReportResultSource {
-  name?: string;
-  panel?: string;
-  value?: string;
-  units?: string;
-  flag?: string;
-  method?: string;
-  notes?: string;
-  reference_text?: string;
+  name?: string | null;
+  panel?: string | null;
+  value?: string | null;
+  units?: string | null;
+  flag?: string | null;
+  method?: string | null;
+  notes?: string | null;
+  reference_text?: string | null;
 }
 
 export interface LapData {
@@ -973,16 +995,16 @@ export interface METSample {
 }
 
 export interface Meal {
-  micros: NutritionMicros;
-  type: MealType;
-  id: string;
-  timestamp: string;
-  quantity: NutritionQuantity;
-  name: string;
-  macros: NutritionMacros;
+  micros?: NutritionMicros | null;
+  type?: MealType | null;
+  id?: string | null;
+  timestamp?: string | null;
+  quantity?: NutritionQuantity | null;
+  name?: string | null;
+  macros?: NutritionMacros | null;
 }
 
-export type MealType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type MealType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {});
 
 export interface MeasurementDataSample {
   measurement_time?: string | null;
@@ -1047,14 +1069,14 @@ export interface MenstruationData {
   ovulation_day?: string | null;
 }
 
-export type MenstruationFlow = 0 | 1 | 2 | 3 | 4 | 5;
+export type MenstruationFlow = 0 | 1 | 2 | 3 | 4 | 5 | (number & {});
 
 export interface MenstruationFlowSample {
   timestamp?: string | null;
   flow?: MenstruationFlow | null;
 }
 
-export type MenstruationInterval = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+export type MenstruationInterval = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | (number & {});
 
 export interface MenstruationIntervalSample {
   start_timestamp?: string | null;
@@ -1063,7 +1085,7 @@ export interface MenstruationIntervalSample {
 }
 
 export interface MenstruationMetadata {
-  end_time: string;
+  end_time?: string | null;
   start_time: string;
   timestamp_localization?: TimestampLocalization | null;
 }
@@ -1109,7 +1131,7 @@ export interface NutritionMacros {
 }
 
 export interface NutritionMetadata {
-  end_time: string;
+  end_time?: string | null;
   start_time: string;
   timestamp_localization?: TimestampLocalization | null;
 }
@@ -1165,8 +1187,8 @@ export interface NutritionMicros {
 }
 
 export interface NutritionQuantity {
-  unit: NutritionUnits;
-  amount: number;
+  unit?: NutritionUnits | null;
+  amount?: number | null;
 }
 
 export interface NutritionSummary {
@@ -1176,25 +1198,25 @@ export interface NutritionSummary {
   drink_ml?: number | null;
 }
 
-export type NutritionUnits = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12;
+export type NutritionUnits = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | (number & {});
 
 export interface ObservationCode {
-  system: string;
-  code: string;
+  system?: string | null;
+  code?: string | null;
   display?: string | null;
 }
 
 export interface ObservationComponent {
-  code: string;
+  code?: string | null;
   value?: ObservationValue | null;
 }
 
-export type ObservationSeverity = 0 | 1 | 2 | 3 | 4;
+export type ObservationSeverity = 0 | 1 | 2 | 3 | 4 | (number & {});
 
-export type ObservationStatus = 0 | 1 | 2 | 3;
+export type ObservationStatus = 0 | 1 | 2 | 3 | (number & {});
 
 export interface ObservationValue {
-  value_type: ObservationValueType;
+  value_type?: ObservationValueType | null;
   quantity?: number | null;
   unit?: string | null;
   boolean?: boolean | null;
@@ -1202,7 +1224,7 @@ export interface ObservationValue {
   code?: string | null;
 }
 
-export type ObservationValueType = 0 | 1 | 2 | 3 | 4;
+export type ObservationValueType = 0 | 1 | 2 | 3 | 4 | (number & {});
 
 export interface OtherDeviceData {
   manufacturer?: string | null;
@@ -1240,7 +1262,7 @@ export interface OxygenSaturationSample {
   type?: OxygenSaturationType | null;
 }
 
-export type OxygenSaturationType = 0 | 1;
+export type OxygenSaturationType = 0 | 1 | (number & {});
 
 export interface PlannedWorkout {
   planned_workout_id?: string | null;
@@ -1296,7 +1318,7 @@ export interface PlannedWorkoutDetailsStep {
 }
 
 export interface PlannedWorkoutDetailsStepDuration {
-  duration_type: number;
+  duration_type?: number | null;
   seconds?: number | null;
   distance_meters?: number | null;
   hr_below_bpm?: number | null;
@@ -1310,7 +1332,7 @@ export interface PlannedWorkoutDetailsStepDuration {
 }
 
 export interface PlannedWorkoutDetailsStepTarget {
-  target_type: number;
+  target_type?: number | null;
   hr_bpm_high?: number | null;
   hr_bpm_low?: number | null;
   cadence?: number | null;
@@ -1435,15 +1457,15 @@ export interface SleepHypnogramSample {
   level?: SleepLevel | null;
 }
 
-export type SleepLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type SleepLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {});
 
 export interface SleepMetadata {
-  end_time: string;
+  end_time?: string | null;
   is_nap?: boolean | null;
-  start_time: string;
+  start_time?: string | null;
   summary_id?: string | null;
   timestamp_localization?: TimestampLocalization | null;
-  upload_type: SleepUploadType;
+  upload_type?: SleepUploadType | null;
 }
 
 export interface SleepScores {
@@ -1454,7 +1476,7 @@ export interface SleepTemperatureData {
   delta?: number | null;
 }
 
-export type SleepUploadType = 0 | 1 | 2 | 3 | 4;
+export type SleepUploadType = 0 | 1 | 2 | 3 | 4 | (number & {});
 
 export interface SnoringData {
   start_time?: string | null;
@@ -1499,7 +1521,7 @@ export interface StressData {
   body_battery_samples?: BodyBatterySample[] | null;
 }
 
-export type StressLevel = 0 | 1 | 2 | 3 | 4;
+export type StressLevel = 0 | 1 | 2 | 3 | 4 | (number & {});
 
 export interface StressSample {
   timestamp?: string | null;
@@ -1530,9 +1552,9 @@ export interface TagData {
 }
 
 export interface TagEntry {
-  timestamp: string;
-  tag_name: string;
-  notes: string;
+  timestamp?: string | null;
+  tag_name?: string | null;
+  notes?: string | null;
 }
 
 export interface TemperatureData {
@@ -1551,7 +1573,7 @@ export interface TemperatureSample {
 
 export interface TerraUser {
   user_id: string;
-  provider: string;
+  provider?: string | null;
   created_at?: string | null;
   last_webhook_update?: string | null;
   scopes?: string | null;
@@ -1559,7 +1581,7 @@ export interface TerraUser {
   active?: boolean | null;
 }
 
-export type TimestampLocalization = 0 | 1;
+export type TimestampLocalization = 0 | 1 | (number & {});
 
 export interface TorqueSample {
   timestamp?: string | null;
@@ -1567,9 +1589,9 @@ export interface TorqueSample {
   torque_newton_meters?: number | null;
 }
 
-export type TrendArrow = 0 | 1 | 2 | 3 | 4 | 5;
+export type TrendArrow = 0 | 1 | 2 | 3 | 4 | 5 | (number & {});
 
-export type UploadType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export type UploadType = 0 | 1 | 2 | 3 | 4 | 5 | 6 | (number & {});
 
 export interface Vo2MaxSample {
   timestamp?: string | null;

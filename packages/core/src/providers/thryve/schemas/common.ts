@@ -6,6 +6,7 @@
  * reports the one branch that applies (e.g. `/data/epochData/0 must have property "dataTypeId"`)
  * rather than every branch's complaint.
  */
+import { thryveIntegerIdSchema } from '../ids.js';
 import { THRYVE_ISO_TIMESTAMP_PATTERN, THRYVE_MAX_UNIX_VALUE } from '../timestamps.js';
 
 export const JSON_SCHEMA_DIALECT = 'http://json-schema.org/draft-07/schema#';
@@ -24,7 +25,8 @@ export const timestampSchema = {
 /** A day: an ISO date or date-time, or a unix value of the day's start (same shapes as timestamps). */
 export const daySchema = timestampSchema;
 
-export const integerSchema = { type: 'integer' } as const;
+/** An integer id: an integer, or a numeric string as some senders write it. */
+export const integerSchema = thryveIntegerIdSchema;
 export const numberSchema = { type: 'number' } as const;
 export const stringSchema = { type: 'string' } as const;
 export const integerArraySchema = { type: 'array', items: integerSchema } as const;

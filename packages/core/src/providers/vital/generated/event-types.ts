@@ -193,6 +193,7 @@ export const vitalEventTypes = [
   "labtest.order.created",
   "labtest.order.updated",
   "labtest.result.critical",
+  "message.attempt.exhausted",
   "provider.connection.created",
   "provider.connection.error",
   "provider.device.created",

@@ -6,7 +6,8 @@ import { vitalEventTypes, type VitalEventType } from './event-types.js';
 
 // JSON text rather than object literals: the compiler would infer a type for every nested schema
 // (about a second of every typecheck), and JSON.parse is faster than evaluating literals. Parsed on
-// first read (the first delivery this provider's validator checks), not at import: see lazy-json.ts.
+// first read, not at import (see lazy-json.ts): validation does not read them (it runs the validators
+// compiled from them ahead of time, gate.ts and conformance.ts); samples and applications may.
 
 /** One JSON Schema per event type; their `$ref`s name schemas of `vitalSharedSchemas` by `$id`. */
 export const vitalEventSchemas: Readonly<Record<VitalEventType, object>> = lazyJsonRecord(vitalEventTypes, `{
@@ -14,2161 +15,2170 @@ export const vitalEventSchemas: Readonly<Record<VitalEventType, object>> = lazyJ
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"continuous_query.result_table.changed"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"type":"array","items":{"$ref":"urn:wearhook:vital:ContinuousQueryResultTableChanges"}}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ContinuousQueryResultTableChanges"}}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "daily.data.activity.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.activity.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingActivity"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.activity.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.activity.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingActivity"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.afib_burden.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.afib_burden.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedAFibBurden"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.afib_burden.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.afib_burden.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedAFibBurden"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.basal_body_temperature.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.basal_body_temperature.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBasalBodyTemperature"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.basal_body_temperature.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.basal_body_temperature.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBasalBodyTemperature"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.blood_oxygen.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.blood_oxygen.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBloodOxygen"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.blood_oxygen.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.blood_oxygen.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBloodOxygen"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.blood_pressure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.blood_pressure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBloodPressure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.blood_pressure.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.blood_pressure.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBloodPressure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingBody"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingBody"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_mass_index.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_mass_index.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyMassIndex"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_mass_index.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_mass_index.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyMassIndex"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_temperature.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_temperature.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyTemperature"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_temperature.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_temperature.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyTemperature"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_temperature_delta.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_temperature_delta.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyTemperatureDelta"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.body_temperature_delta.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.body_temperature_delta.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyTemperatureDelta"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.caffeine.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.caffeine.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaffeine"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.caffeine.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.caffeine.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaffeine"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.calories_active.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.calories_active.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaloriesActive"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.calories_active.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.calories_active.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaloriesActive"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.calories_basal.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.calories_basal.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaloriesBasal"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.calories_basal.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.calories_basal.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCaloriesBasal"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.carbohydrates.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.carbohydrates.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCarbohydrates"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.carbohydrates.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.carbohydrates.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCarbohydrates"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.cholesterol.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.cholesterol.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCholesterol"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.cholesterol.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.cholesterol.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedCholesterol"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.daylight_exposure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.daylight_exposure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedDaylightExposure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.daylight_exposure.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.daylight_exposure.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedDaylightExposure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.distance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.distance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedDistance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.distance.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.distance.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedDistance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.electrocardiogram.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.electrocardiogram.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingElectrocardiogram"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.electrocardiogram.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.electrocardiogram.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingElectrocardiogram"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.electrocardiogram_voltage.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.electrocardiogram_voltage.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedElectrocardiogramVoltage"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.electrocardiogram_voltage.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.electrocardiogram_voltage.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedElectrocardiogramVoltage"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.fall.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.fall.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedFall"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.fall.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.fall.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedFall"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.fat.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.fat.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyFat"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.fat.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.fat.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyFat"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.floors_climbed.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.floors_climbed.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedFloorsClimbed"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.floors_climbed.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.floors_climbed.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedFloorsClimbed"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.forced_expiratory_volume_1.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.forced_expiratory_volume_1.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedForcedExpiratoryVolume1"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.forced_expiratory_volume_1.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.forced_expiratory_volume_1.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedForcedExpiratoryVolume1"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.forced_vital_capacity.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.forced_vital_capacity.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedForcedVitalCapacity"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.forced_vital_capacity.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.forced_vital_capacity.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedForcedVitalCapacity"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.glucose.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.glucose.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedGlucose"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.glucose.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.glucose.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedGlucose"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.handwashing.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.handwashing.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHandwashing"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.handwashing.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.handwashing.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHandwashing"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heart_rate_alert.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heart_rate_alert.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRateAlert"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heart_rate_alert.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heart_rate_alert.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRateAlert"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heart_rate_recovery_one_minute.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heart_rate_recovery_one_minute.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRateRecoveryOneMinute"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heart_rate_recovery_one_minute.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heart_rate_recovery_one_minute.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRateRecoveryOneMinute"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heartrate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heartrate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.heartrate.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.heartrate.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHeartRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.hrv.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.hrv.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHRV"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.hrv.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.hrv.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedHRV"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.ige.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.ige.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedIge"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.ige.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.ige.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedIge"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.igg.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.igg.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedIgg"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.igg.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.igg.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedIgg"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.inhaler_usage.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.inhaler_usage.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedInhalerUsage"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.inhaler_usage.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.inhaler_usage.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedInhalerUsage"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.insulin_injection.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.insulin_injection.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedInsulinInjection"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.insulin_injection.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.insulin_injection.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedInsulinInjection"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.lean_body_mass.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.lean_body_mass.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedLeanBodyMass"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.lean_body_mass.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.lean_body_mass.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedLeanBodyMass"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.meal.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.meal.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:MealInDBBase_ClientFacingSource_"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.meal.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.meal.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:MealInDBBase_ClientFacingSource_"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.menstrual_cycle.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.menstrual_cycle.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingMenstrualCycle"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.menstrual_cycle.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.menstrual_cycle.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingMenstrualCycle"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.mindfulness_minutes.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.mindfulness_minutes.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedMindfulnessMinutes"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.mindfulness_minutes.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.mindfulness_minutes.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedMindfulnessMinutes"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.note.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.note.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedNote"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.note.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.note.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedNote"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.peak_expiratory_flow_rate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.peak_expiratory_flow_rate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedPeakExpiratoryFlowRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.peak_expiratory_flow_rate.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.peak_expiratory_flow_rate.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedPeakExpiratoryFlowRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.profile.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.profile.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingProfile"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.profile.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.profile.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingProfile"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.respiratory_rate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.respiratory_rate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedRespiratoryRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.respiratory_rate.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.respiratory_rate.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedRespiratoryRate"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingSleep"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingSleep"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_apnea_alert.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_apnea_alert.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSleepApneaAlert"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_apnea_alert.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_apnea_alert.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSleepApneaAlert"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_breathing_disturbance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_breathing_disturbance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSleepBreathingDisturbance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_breathing_disturbance.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_breathing_disturbance.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSleepBreathingDisturbance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_cycle.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_cycle.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingSleepCycle"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.sleep_cycle.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.sleep_cycle.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingSleepCycle"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stand_duration.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stand_duration.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStandDuration"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stand_duration.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stand_duration.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStandDuration"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stand_hour.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stand_hour.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStandHour"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stand_hour.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stand_hour.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStandHour"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.steps.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.steps.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSteps"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.steps.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.steps.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedSteps"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stress_level.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stress_level.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStressLevel"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.stress_level.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.stress_level.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedStressLevel"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.uv_exposure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.uv_exposure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedUVExposure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.uv_exposure.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.uv_exposure.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedUVExposure"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.vo2_max.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.vo2_max.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedVO2Max"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.vo2_max.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.vo2_max.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedVO2Max"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.waist_circumference.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.waist_circumference.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWaistCircumference"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.waist_circumference.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.waist_circumference.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWaistCircumference"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.water.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.water.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWater"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.water.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.water.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWater"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.weight.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.weight.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyWeight"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.weight.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.weight.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedBodyWeight"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.wheelchair_push.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.wheelchair_push.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWheelchairPush"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.wheelchair_push.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.wheelchair_push.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWheelchairPush"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_distance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_distance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutDistance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_distance.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_distance.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutDistance"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_duration.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_duration.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutDuration"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_duration.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_duration.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutDuration"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_stream.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_stream.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingShallowWorkoutStream"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_stream.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_stream.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingShallowWorkoutStream"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_swimming_stroke.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_swimming_stroke.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutSwimmingStroke"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workout_swimming_stroke.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workout_swimming_stroke.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:GroupedWorkoutSwimmingStroke"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workouts.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workouts.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingWorkout"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "daily.data.workouts.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"daily.data.workouts.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingWorkout"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "historical.data.activity.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.activity.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.afib_burden.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.afib_burden.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.basal_body_temperature.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.basal_body_temperature.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.blood_oxygen.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.blood_oxygen.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.blood_pressure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.blood_pressure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.body.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.body.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.body_mass_index.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.body_mass_index.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.body_temperature.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.body_temperature.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.body_temperature_delta.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.body_temperature_delta.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.caffeine.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.caffeine.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.calories_active.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.calories_active.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.calories_basal.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.calories_basal.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.carbohydrates.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.carbohydrates.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.cholesterol.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.cholesterol.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.daylight_exposure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.daylight_exposure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.distance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.distance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.electrocardiogram.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.electrocardiogram.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.electrocardiogram_voltage.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.electrocardiogram_voltage.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.fall.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.fall.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.fat.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.fat.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.floors_climbed.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.floors_climbed.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.forced_expiratory_volume_1.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.forced_expiratory_volume_1.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.forced_vital_capacity.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.forced_vital_capacity.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.glucose.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.glucose.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.handwashing.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.handwashing.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.heart_rate_alert.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.heart_rate_alert.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.heart_rate_recovery_one_minute.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.heart_rate_recovery_one_minute.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.heartrate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.heartrate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.hrv.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.hrv.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.ige.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.ige.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.igg.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.igg.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.inhaler_usage.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.inhaler_usage.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.insulin_injection.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.insulin_injection.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.lean_body_mass.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.lean_body_mass.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.meal.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.meal.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.menstrual_cycle.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.menstrual_cycle.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.mindfulness_minutes.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.mindfulness_minutes.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.note.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.note.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.peak_expiratory_flow_rate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.peak_expiratory_flow_rate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.profile.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.profile.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.respiratory_rate.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.respiratory_rate.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.sleep.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.sleep.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.sleep_apnea_alert.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.sleep_apnea_alert.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.sleep_breathing_disturbance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.sleep_breathing_disturbance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.sleep_cycle.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.sleep_cycle.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.stand_duration.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.stand_duration.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.stand_hour.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.stand_hour.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.steps.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.steps.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.stress_level.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.stress_level.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.uv_exposure.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.uv_exposure.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.vo2_max.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.vo2_max.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.waist_circumference.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.waist_circumference.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.water.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.water.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.weight.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.weight.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.wheelchair_push.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.wheelchair_push.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.workout_distance.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.workout_distance.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.workout_duration.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.workout_duration.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.workout_stream.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.workout_stream.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.workout_swimming_stroke.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.workout_swimming_stroke.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "historical.data.workouts.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"historical.data.workouts.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:HistoricalPullCompleted"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:HistoricalPullCompleted"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "lab_report.parsing_job.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"lab_report.parsing_job.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:ParsingJob"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ParsingJob"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "lab_report.parsing_job.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"lab_report.parsing_job.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:ParsingJob"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ParsingJob"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "labtest.appointment.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.appointment.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingAppointment"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "labtest.appointment.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.appointment.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingAppointment"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "labtest.match_review.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.match_review.created"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:MatchReviewWebhookPayload"}
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:MatchReviewWebhookPayload"},{"type":"null"}]}
     },
-    "required": ["event_type","team_id","data"]
+    "required": ["event_type"]
   },
   "labtest.match_review.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.match_review.updated"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:MatchReviewWebhookPayload"}
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:MatchReviewWebhookPayload"},{"type":"null"}]}
     },
-    "required": ["event_type","team_id","data"]
+    "required": ["event_type"]
   },
   "labtest.order.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.order.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingOrder"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "labtest.order.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.order.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingOrder"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "labtest.result.critical": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"labtest.result.critical"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:ClientFacingCriticalResult"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingCriticalResult"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
+  },
+  "message.attempt.exhausted": {
+    "type": "object",
+    "properties": {
+      "type": {"type":"string","const":"message.attempt.exhausted"},
+      "event_type": {"type":"string","const":"message.attempt.exhausted"}
+    },
+    "required": ["type"]
   },
   "provider.connection.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"provider.connection.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:ProviderConnectionCreated"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ProviderConnectionCreated"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "provider.connection.error": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"provider.connection.error"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
-      "data": {"$ref":"urn:wearhook:vital:ProviderConnectionError"}
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ProviderConnectionError"},{"type":"null"}]}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type"]
   },
   "provider.device.created": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"provider.device.created"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingDevice"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   },
   "provider.device.updated": {
     "type": "object",
     "properties": {
       "event_type": {"type":"string","const":"provider.device.updated"},
-      "user_id": {"type":"string","format":"uuid"},
-      "client_user_id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "client_user_id": {"type":["string","null"],"format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "data": {"$ref":"urn:wearhook:vital:ClientFacingDevice"}
     },
-    "required": ["event_type","user_id","client_user_id","team_id","data"]
+    "required": ["event_type","data"]
   }
 }`);
 
-/** The schemas the event schemas reference, each once: `SchemaValidator`'s `sharedSchemas`. */
+/** The schemas the event schemas reference by `$id`, each once. */
 export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
   {
     "$id": "urn:wearhook:vital:Address",
     "type": "object",
     "properties": {
-      "first_line": {"type":"string"},
+      "first_line": {"type":["string","null"]},
       "second_line": {"type":["string","null"]},
-      "country": {"type":"string"},
-      "zip": {"type":"string"},
-      "city": {"type":"string"},
-      "state": {"type":"string"},
+      "country": {"type":["string","null"]},
+      "zip": {"type":["string","null"]},
+      "city": {"type":["string","null"]},
+      "state": {"type":["string","null"]},
       "access_notes": {"type":["string","null"]}
-    },
-    "required": ["first_line","country","zip","city","state"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:Answer",
     "type": "object",
-    "properties": {"id":{"type":"integer"},"code":{"type":"string"},"value":{"type":"string"}},
-    "required": ["id","code","value"]
+    "properties": {
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "code": {"type":["string","null"]},
+      "value": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:AoE",
     "type": "object",
-    "properties": {"questions":{"type":"array","items":{"$ref":"urn:wearhook:vital:Question"}}},
-    "required": ["questions"]
+    "properties": {"questions":{"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:Question"}}}
   },
   {
     "$id": "urn:wearhook:vital:AppointmentEventStatus",
@@ -2190,8 +2200,7 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
   {
     "$id": "urn:wearhook:vital:BasalBodyTemperatureEntry",
     "type": "object",
-    "properties": {"date":{"type":"string","format":"date"},"value":{"type":"number"}},
-    "required": ["date","value"]
+    "properties": {"date":{"type":["string","null"],"format":"date"},"value":{"type":["number","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:Billing",
@@ -2202,34 +2211,33 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:CervicalMucusEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "quality": {"type":"string","examples":["dry","sticky","creamy","watery","egg_white"]}
-    },
-    "required": ["date","quality"]
+      "date": {"type":["string","null"],"format":"date"},
+      "quality": {"type":["string","null"],"examples":["dry","sticky","creamy","watery","egg_white"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingAFibBurdenSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"%"},
+      "unit": {"type":["string","null"],"enum":["%",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingActivity",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "date": {"type":"string","format":"date-time"},
-      "calendar_date": {"type":"string","format":"date"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "date": {"type":["string","null"],"format":"date-time"},
+      "calendar_date": {"type":["string","null"],"format":"date"},
       "calories_total": {"type":["number","null"]},
       "calories_active": {"type":["number","null"]},
       "steps": {"type":["integer","null"]},
@@ -2238,140 +2246,122 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "low": {"type":["number","null"]},
       "medium": {"type":["number","null"]},
       "high": {"type":["number","null"]},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
       "floors_climbed": {"type":["integer","null"]},
       "time_zone": {"type":["string","null"]},
       "timezone_offset": {"type":["integer","null"]},
       "heart_rate": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingHeartRate"},{"type":"null"}]},
       "wheelchair_use": {"type":["boolean","null"],"enum":[true,null]},
       "wheelchair_push": {"type":["integer","null"]},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
     },
-    "required": ["id","user_id","date","calendar_date","source","created_at","updated_at"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingAppointment",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "order_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "order_id": {"type":["string","null"],"format":"uuid"},
       "order_transaction_id": {"type":["string","null"],"format":"uuid"},
-      "address": {"$ref":"urn:wearhook:vital:USAddress"},
-      "location": {"$ref":"urn:wearhook:vital:LngLat"},
+      "address": {"anyOf":[{"$ref":"urn:wearhook:vital:USAddress"},{"type":"null"}]},
+      "location": {"anyOf":[{"$ref":"urn:wearhook:vital:LngLat"},{"type":"null"}]},
       "start_at": {"type":["string","null"],"format":"date-time"},
       "end_at": {"type":["string","null"],"format":"date-time"},
       "iana_timezone": {"type":["string","null"]},
-      "type": {"$ref":"urn:wearhook:vital:AppointmentType"},
-      "provider": {"$ref":"urn:wearhook:vital:AppointmentProvider"},
-      "status": {"$ref":"urn:wearhook:vital:AppointmentStatus"},
-      "provider_id": {"type":"string"},
+      "type": {"anyOf":[{"$ref":"urn:wearhook:vital:AppointmentType"},{"type":"null"}]},
+      "provider": {"anyOf":[{"$ref":"urn:wearhook:vital:AppointmentProvider"},{"type":"null"}]},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:AppointmentStatus"},{"type":"null"}]},
+      "provider_id": {"type":["string","null"]},
       "external_id": {"type":["string","null"]},
-      "can_reschedule": {"type":"boolean"},
+      "can_reschedule": {"type":["boolean","null"]},
       "appointment_notes": {"type":["string","null"]},
-      "event_status": {"$ref":"urn:wearhook:vital:AppointmentEventStatus"},
+      "event_status": {"anyOf":[{"$ref":"urn:wearhook:vital:AppointmentEventStatus"},{"type":"null"}]},
       "event_data": {"type":["object","null"]},
-      "events": {"type":"array","items":{"$ref":"urn:wearhook:vital:ClientFacingAppointmentEvent"}}
+      "events": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ClientFacingAppointmentEvent"}}
     },
-    "required": [
-      "id",
-      "user_id",
-      "order_id",
-      "address",
-      "location",
-      "start_at",
-      "end_at",
-      "type",
-      "provider",
-      "status",
-      "provider_id",
-      "can_reschedule",
-      "event_status",
-      "events"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingAppointmentEvent",
     "type": "object",
     "properties": {
-      "created_at": {"type":"string","format":"date-time"},
-      "status": {"$ref":"urn:wearhook:vital:AppointmentEventStatus"},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:AppointmentEventStatus"},{"type":"null"}]},
       "data": {"type":["object","null"]}
-    },
-    "required": ["created_at","status"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingAtHomePhlebotomyOrder",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
+      "id": {"type":["string","null"],"format":"uuid"},
       "appointment_id": {"type":["string","null"],"format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
-    },
-    "required": ["id","created_at","updated_at"]
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingAtHomePhlebotomyOrderDetails",
     "type": "object",
     "properties": {
-      "type": {"type":"string","const":"at_home_phlebotomy"},
+      "type": {"type":["string","null"],"enum":["at_home_phlebotomy",null]},
       "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingAtHomePhlebotomyOrder"},{"type":"null"}]}
-    },
-    "required": ["type"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBasalBodyTemperatureSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"°C"},
+      "unit": {"type":["string","null"],"enum":["°C",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBloodOxygenTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBloodPressureTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
-      "grouping": {"$ref":"urn:wearhook:vital:_ClientFacingSampleGroupingKeys"},
+      "unit": {"type":["string","null"]},
+      "grouping": {"anyOf":[{"$ref":"urn:wearhook:vital:_ClientFacingSampleGroupingKeys"},{"type":"null"}]},
       "timestamp": {"type":"string","format":"date-time"},
-      "systolic": {"type":"number"},
-      "diastolic": {"type":"number"}
+      "systolic": {"type":["number","null"]},
+      "diastolic": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","systolic","diastolic"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBody",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "date": {"type":"string","format":"date-time"},
-      "calendar_date": {"type":"string","format":"date"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "date": {"type":["string","null"],"format":"date-time"},
+      "calendar_date": {"type":["string","null"],"format":"date"},
       "weight": {"type":["number","null"]},
       "fat": {"type":["number","null"]},
       "water_percentage": {"type":["number","null"]},
@@ -2381,52 +2371,52 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "body_mass_index": {"type":["number","null"]},
       "lean_body_mass_kilogram": {"type":["number","null"]},
       "waist_circumference_centimeter": {"type":["number","null"]},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
     },
-    "required": ["id","user_id","date","calendar_date","source","created_at","updated_at"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBodyFatTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBodyMassIndexSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"index"},
+      "unit": {"type":["string","null"],"enum":["index",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBodyTemperatureDeltaSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"°C"},
+      "unit": {"type":["string","null"],"enum":["°C",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]},
       "sensor_location": {
         "type": ["string","null"],
         "enum": [
@@ -2446,20 +2436,20 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
         ]
       }
     },
-    "required": ["unit","timestamp","start","end","value","sensor_location"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBodyTemperatureSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"°C"},
+      "unit": {"type":["string","null"],"enum":["°C",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]},
       "sensor_location": {
         "type": ["string","null"],
         "enum": [
@@ -2479,131 +2469,130 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
         ]
       }
     },
-    "required": ["unit","timestamp","start","end","value","sensor_location"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingBodyWeightTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCaffeineTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCaloriesActiveTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"kcal"},
+      "unit": {"type":["string","null"],"enum":["kcal",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCaloriesBasalTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"kcal"},
+      "unit": {"type":["string","null"],"enum":["kcal",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCarbohydratesSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCholesterolTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string"},
-      "unit": {"type":"string"},
+      "type": {"type":["string","null"]},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingCriticalResult",
     "type": "object",
     "properties": {
-      "order_id": {"type":"string","format":"uuid"},
-      "sample_id": {"type":"string"},
-      "status": {"type":"string"},
-      "interpretation": {"type":"string"},
-      "team_id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
-    },
-    "required": ["order_id","sample_id","status","interpretation","team_id","user_id","created_at","updated_at"]
+      "order_id": {"type":["string","null"],"format":"uuid"},
+      "sample_id": {"type":["string","null"]},
+      "status": {"type":["string","null"]},
+      "interpretation": {"type":["string","null"]},
+      "team_id": {"type":["string","null"],"format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingDaylightExposureSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"min"},
+      "unit": {"type":["string","null"],"enum":["min",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingDevice",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "provider": {"type":"string"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "provider": {"type":["string","null"]},
       "source_type": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "unknown",
           "phone",
@@ -2629,40 +2618,40 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "device_version": {"type":["string","null"]},
       "device_id": {"type":["string","null"]}
     },
-    "required": ["id","user_id","provider","source_type"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingDistanceTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"m"},
+      "unit": {"type":["string","null"],"enum":["m",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingElectrocardiogram",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "session_start": {"type":"string","format":"date-time"},
-      "session_end": {"type":"string","format":"date-time"},
-      "voltage_sample_count": {"type":"integer"},
+      "session_start": {"type":["string","null"],"format":"date-time"},
+      "session_end": {"type":["string","null"],"format":"date-time"},
+      "voltage_sample_count": {"type":["integer","null"]},
       "heart_rate_mean": {"type":["integer","null"]},
       "sampling_frequency_hz": {"type":["number","null"]},
       "classification": {"type":["string","null"],"enum":["sinus_rhythm","atrial_fibrillation","inconclusive",null]},
       "inconclusive_cause": {"type":["string","null"],"enum":["high_heart_rate","low_heart_rate","poor_reading",null]},
       "algorithm_version": {"type":["string","null"]},
       "time_zone": {"type":["string","null"]},
-      "source_provider": {"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},
+      "source_provider": {"anyOf":[{"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},{"type":"null"}]},
       "source_type": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "unknown",
           "phone",
@@ -2685,64 +2674,53 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "source_app_id": {"type":["string","null"]},
       "source_device_model": {"type":["string","null"]},
       "source_device_id": {"type":["string","null"],"format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
-      "user_id": {"type":"string","format":"uuid"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"}
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]}
     },
-    "required": [
-      "id",
-      "session_start",
-      "session_end",
-      "voltage_sample_count",
-      "source_provider",
-      "source_type",
-      "user_id",
-      "source",
-      "created_at",
-      "updated_at"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingElectrocardiogramVoltageTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string"},
-      "unit": {"type":"string"},
+      "type": {"type":["string","null"]},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingFallSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingFloorsClimbedTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingFood",
@@ -2757,72 +2735,72 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ClientFacingForcedExpiratoryVolume1Sample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"L"},
+      "unit": {"type":["string","null"],"enum":["L",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingForcedVitalCapacitySample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"L"},
+      "unit": {"type":["string","null"],"enum":["L",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingGlucoseTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHRVTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHandwashingSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHeartRate",
@@ -2839,216 +2817,212 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ClientFacingHeartRateAlertSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string","examples":["low_heart_rate","high_heart_rate","irregular_rhythm"]},
-      "unit": {"type":"string","const":"count"},
+      "type": {"type":["string","null"],"examples":["low_heart_rate","high_heart_rate","irregular_rhythm"]},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"integer","const":1}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["integer","null"],"enum":[1,null]}
     },
-    "required": ["type","unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHeartRateRecoveryOneMinuteSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHeartRateTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingHypnogramTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
-      "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
-    },
-    "required": ["unit","timestamp","start","end","value"]
+      "unit": {"type":["string","null"]},
+      "timestamp": {"type":["string","null"],"format":"date-time"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingIgeTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string"},
-      "unit": {"type":"string"},
+      "type": {"type":["string","null"]},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingIggTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string"},
-      "unit": {"type":"string"},
+      "type": {"type":["string","null"]},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingInhalerUsageSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingInsulinInjectionSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string","examples":["rapid_acting","long_acting"]},
-      "unit": {"type":"string","const":"unit"},
+      "type": {"type":["string","null"],"examples":["rapid_acting","long_acting"]},
+      "unit": {"type":["string","null"],"enum":["unit",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]},
       "delivery_mode": {"type":["string","null"],"enum":["basal","bolus",null]},
       "delivery_form": {"type":["string","null"],"enum":["standard","extended",null]},
       "bolus_purpose": {"type":["string","null"],"enum":["meal","correction","mixed","unknown",null]}
     },
-    "required": ["type","unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingLab",
     "type": "object",
     "properties": {
-      "id": {"type":"integer"},
-      "slug": {"type":"string"},
-      "name": {"type":"string"},
-      "first_line_address": {"type":"string"},
-      "city": {"type":"string"},
-      "zipcode": {"type":"string"},
-      "collection_methods": {"type":"array","items":{"$ref":"urn:wearhook:vital:LabTestCollectionMethod"}},
-      "sample_types": {"type":"array","items":{"$ref":"urn:wearhook:vital:LabTestSampleType"}},
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "slug": {"type":["string","null"]},
+      "name": {"type":["string","null"]},
+      "first_line_address": {"type":["string","null"]},
+      "city": {"type":["string","null"]},
+      "zipcode": {"type":["string","null"]},
+      "collection_methods": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:LabTestCollectionMethod"}},
+      "sample_types": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:LabTestSampleType"}},
       "logo_url": {"type":["string","null"]}
-    },
-    "required": ["id","slug","name","first_line_address","city","zipcode","collection_methods","sample_types"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingLabTest",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "slug": {"type":"string"},
-      "name": {"type":"string"},
-      "sample_type": {"$ref":"urn:wearhook:vital:LabTestSampleType"},
-      "method": {"$ref":"urn:wearhook:vital:LabTestCollectionMethod"},
-      "price": {"type":"number"},
-      "is_active": {"type":"boolean"},
-      "status": {"$ref":"urn:wearhook:vital:LabTestStatus"},
-      "fasting": {"type":"boolean"},
+      "id": {"type":["string","null"],"format":"uuid"},
+      "slug": {"type":["string","null"]},
+      "name": {"type":["string","null"]},
+      "sample_type": {"anyOf":[{"$ref":"urn:wearhook:vital:LabTestSampleType"},{"type":"null"}]},
+      "method": {"anyOf":[{"$ref":"urn:wearhook:vital:LabTestCollectionMethod"},{"type":"null"}]},
+      "price": {"type":["number","null"]},
+      "is_active": {"type":["boolean","null"]},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:LabTestStatus"},{"type":"null"}]},
+      "fasting": {"type":["boolean","null"]},
       "lab": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingLab"},{"type":"null"}]},
       "markers": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ClientFacingMarker"}},
-      "is_delegated": {"type":"boolean"},
-      "auto_generated": {"type":"boolean"},
+      "is_delegated": {"type":["boolean","null"]},
+      "auto_generated": {"type":["boolean","null"]},
       "has_collection_instructions": {"type":["boolean","null"]},
       "common_tat_days": {"type":["integer","null"]},
       "worst_case_tat_days": {"type":["integer","null"]}
-    },
-    "required": ["id","slug","name","sample_type","method","price","is_active","status","lab","markers"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingLeanBodyMassSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"kg"},
+      "unit": {"type":["string","null"],"enum":["kg",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingMarker",
     "type": "object",
     "properties": {
-      "id": {"type":"integer"},
-      "name": {"type":"string"},
-      "slug": {"type":"string"},
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "name": {"type":["string","null"]},
+      "slug": {"type":["string","null"]},
       "description": {"type":["string","null"]},
-      "lab_id": {"type":["integer","null"]},
+      "lab_id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "provider_id": {"type":["string","null"]},
       "type": {"anyOf":[{"$ref":"urn:wearhook:vital:MarkerType"},{"type":"null"}]},
       "unit": {"type":["string","null"]},
       "price": {"type":["string","null"]},
       "aoe": {"anyOf":[{"$ref":"urn:wearhook:vital:AoE"},{"type":"null"}]},
-      "a_la_carte_enabled": {"type":"boolean"},
+      "a_la_carte_enabled": {"type":["boolean","null"]},
       "common_tat_days": {"type":["integer","null"]},
       "worst_case_tat_days": {"type":["integer","null"]},
       "is_orderable": {"type":["boolean","null"]}
-    },
-    "required": ["id","name","slug"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingMenstrualCycle",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "period_start": {"type":"string","format":"date"},
+      "period_start": {"type":["string","null"],"format":"date"},
       "period_end": {"type":["string","null"],"format":"date"},
       "cycle_end": {"type":["string","null"],"format":"date"},
-      "is_predicted": {"type":"boolean"},
-      "menstrual_flow": {"type":"array","items":{"$ref":"urn:wearhook:vital:MenstrualFlowEntry"}},
-      "cervical_mucus": {"type":"array","items":{"$ref":"urn:wearhook:vital:CervicalMucusEntry"}},
-      "intermenstrual_bleeding": {"type":"array","items":{"$ref":"urn:wearhook:vital:IntermenstrualBleedingEntry"}},
-      "contraceptive": {"type":"array","items":{"$ref":"urn:wearhook:vital:ContraceptiveEntry"}},
-      "detected_deviations": {"type":"array","items":{"$ref":"urn:wearhook:vital:DetectedDeviationEntry"}},
-      "ovulation_test": {"type":"array","items":{"$ref":"urn:wearhook:vital:OvulationTestEntry"}},
-      "home_pregnancy_test": {"type":"array","items":{"$ref":"urn:wearhook:vital:HomePregnancyTestEntry"}},
-      "home_progesterone_test": {"type":"array","items":{"$ref":"urn:wearhook:vital:HomeProgesteroneTestEntry"}},
-      "sexual_activity": {"type":"array","items":{"$ref":"urn:wearhook:vital:SexualActivityEntry"}},
-      "basal_body_temperature": {"type":"array","items":{"$ref":"urn:wearhook:vital:BasalBodyTemperatureEntry"}},
-      "source_provider": {"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},
+      "is_predicted": {"type":["boolean","null"]},
+      "menstrual_flow": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:MenstrualFlowEntry"}},
+      "cervical_mucus": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:CervicalMucusEntry"}},
+      "intermenstrual_bleeding": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:IntermenstrualBleedingEntry"}},
+      "contraceptive": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ContraceptiveEntry"}},
+      "detected_deviations": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:DetectedDeviationEntry"}},
+      "ovulation_test": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:OvulationTestEntry"}},
+      "home_pregnancy_test": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:HomePregnancyTestEntry"}},
+      "home_progesterone_test": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:HomeProgesteroneTestEntry"}},
+      "sexual_activity": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:SexualActivityEntry"}},
+      "basal_body_temperature": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:BasalBodyTemperatureEntry"}},
+      "source_provider": {"anyOf":[{"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},{"type":"null"}]},
       "source_type": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "unknown",
           "phone",
@@ -3070,99 +3044,102 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       },
       "source_app_id": {"type":["string","null"]},
       "source_device_id": {"type":["string","null"],"format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
-      "user_id": {"type":"string","format":"uuid"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"}
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]}
     },
-    "required": ["id","period_start","source_provider","source_type","user_id","source","created_at","updated_at"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingMindfulnessMinutesTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingNoteSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"string"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["string","null"]},
       "tags": {"type":["array","null"],"items":{"type":"string","enum":["food","exercise","insulin_injection","unspecified"]}}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOnSiteCollectionOrder",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
-    },
-    "required": ["id","created_at","updated_at"]
+      "id": {"type":["string","null"],"format":"uuid"},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOnSiteCollectionOrderDetails",
     "type": "object",
     "properties": {
-      "type": {"type":"string","const":"on_site_collection"},
+      "type": {"type":["string","null"],"enum":["on_site_collection",null]},
       "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingOnSiteCollectionOrder"},{"type":"null"}]}
-    },
-    "required": ["type"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOrder",
     "type": "object",
     "properties": {
-      "user_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
       "id": {"type":"string","format":"uuid"},
-      "team_id": {"type":"string","format":"uuid"},
+      "team_id": {"type":["string","null"],"format":"uuid"},
       "patient_details": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingPatientDetailsCompatible"},{"type":"null"}]},
       "patient_address": {"anyOf":[{"$ref":"urn:wearhook:vital:PatientAddressCompatible"},{"type":"null"}]},
-      "lab_test": {"$ref":"urn:wearhook:vital:ClientFacingLabTest"},
+      "lab_test": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingLabTest"},{"type":"null"}]},
       "details": {
         "anyOf": [
-          {"$ref":"urn:wearhook:vital:ClientFacingWalkInOrderDetails"},
-          {"$ref":"urn:wearhook:vital:ClientFacingTestKitOrderDetails"},
-          {"$ref":"urn:wearhook:vital:ClientFacingAtHomePhlebotomyOrderDetails"},
-          {"$ref":"urn:wearhook:vital:ClientFacingOnSiteCollectionOrderDetails"}
+          {
+            "anyOf": [
+              {"$ref":"urn:wearhook:vital:ClientFacingWalkInOrderDetails"},
+              {"$ref":"urn:wearhook:vital:ClientFacingTestKitOrderDetails"},
+              {"$ref":"urn:wearhook:vital:ClientFacingAtHomePhlebotomyOrderDetails"},
+              {"$ref":"urn:wearhook:vital:ClientFacingOnSiteCollectionOrderDetails"}
+            ]
+          },
+          {"type":"null"}
         ]
       },
       "sample_id": {"type":["string","null"]},
       "notes": {"type":["string","null"]},
       "clinical_notes": {"type":["string","null"]},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
-      "events": {"type":"array","items":{"$ref":"urn:wearhook:vital:ClientFacingOrderEvent"}},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
+      "events": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ClientFacingOrderEvent"}},
       "status": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderTopLevelStatus"},{"type":"null"}]},
-      "last_event": {"$ref":"urn:wearhook:vital:ClientFacingOrderEvent"},
+      "last_event": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingOrderEvent"},{"type":"null"}]},
       "physician": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingPhysician"},{"type":"null"}]},
       "health_insurance_id": {"type":["string","null"],"format":"uuid"},
       "requisition_form_url": {"type":["string","null"]},
-      "priority": {"type":"boolean"},
+      "priority": {"type":["boolean","null"]},
       "shipping_details": {"anyOf":[{"$ref":"urn:wearhook:vital:ShippingAddress"},{"type":"null"}]},
       "activate_by": {"type":["string","null"],"format":"date"},
       "passthrough": {"type":["string","null"]},
-      "billing_type": {"$ref":"urn:wearhook:vital:Billing"},
+      "billing_type": {"anyOf":[{"$ref":"urn:wearhook:vital:Billing"},{"type":"null"}]},
       "icd_codes": {"type":["array","null"],"items":{"type":"string"}},
-      "has_abn": {"type":"boolean"},
+      "has_abn": {"type":["boolean","null"]},
       "interpretation": {"anyOf":[{"$ref":"urn:wearhook:vital:Interpretation"},{"type":"null"}]},
       "has_missing_results": {"type":["boolean","null"]},
       "expected_result_by_date": {"type":["string","null"],"format":"date"},
@@ -3170,60 +3147,39 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "origin": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderOrigin"},{"type":"null"}]},
       "order_transaction": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingOrderTransaction"},{"type":"null"}]}
     },
-    "required": [
-      "user_id",
-      "id",
-      "team_id",
-      "patient_details",
-      "patient_address",
-      "lab_test",
-      "details",
-      "sample_id",
-      "notes",
-      "created_at",
-      "updated_at",
-      "events",
-      "last_event",
-      "health_insurance_id",
-      "requisition_form_url",
-      "shipping_details",
-      "has_abn"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOrderEvent",
     "type": "object",
     "properties": {
-      "id": {"type":"integer"},
-      "created_at": {"type":"string","format":"date-time"},
-      "status": {"$ref":"urn:wearhook:vital:OrderStatus"},
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderStatus"},{"type":"null"}]},
       "status_detail": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderStatusDetail"},{"type":"null"}]}
-    },
-    "required": ["id","created_at","status"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOrderInTransaction",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
+      "id": {"type":["string","null"],"format":"uuid"},
       "low_level_status": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderLowLevelStatus"},{"type":"null"}]},
       "low_level_status_created_at": {"type":["string","null"],"format":"date-time"},
       "origin": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderOrigin"},{"type":"null"}]},
       "parent_id": {"type":["string","null"],"format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
-    },
-    "required": ["id","created_at","updated_at"]
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingOrderTransaction",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "status": {"$ref":"urn:wearhook:vital:OrderTransactionStatus"},
-      "orders": {"type":"array","items":{"$ref":"urn:wearhook:vital:ClientFacingOrderInTransaction"}}
-    },
-    "required": ["id","status","orders"]
+      "id": {"type":["string","null"],"format":"uuid"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:OrderTransactionStatus"},{"type":"null"}]},
+      "orders": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:ClientFacingOrderInTransaction"}}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingPatientDetailsCompatible",
@@ -3231,8 +3187,8 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "properties": {
       "first_name": {"type":["string","null"]},
       "last_name": {"type":["string","null"]},
-      "dob": {"type":"string","format":"date-time"},
-      "gender": {"type":"string"},
+      "dob": {"type":["string","null"],"format":"date-time"},
+      "gender": {"type":["string","null"]},
       "phone_number": {"type":["string","null"]},
       "email": {"type":["string","null"]},
       "medical_proxy": {"anyOf":[{"$ref":"urn:wearhook:vital:GuarantorDetails"},{"type":"null"}]},
@@ -3240,84 +3196,81 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "ethnicity": {"anyOf":[{"$ref":"urn:wearhook:vital:Ethnicity"},{"type":"null"}]},
       "sexual_orientation": {"anyOf":[{"$ref":"urn:wearhook:vital:SexualOrientation"},{"type":"null"}]},
       "gender_identity": {"anyOf":[{"$ref":"urn:wearhook:vital:GenderIdentity"},{"type":"null"}]}
-    },
-    "required": ["dob","gender"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingPeakExpiratoryFlowRateSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"L/min"},
+      "unit": {"type":["string","null"],"enum":["L/min",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingPhysician",
     "type": "object",
-    "properties": {"first_name":{"type":"string"},"last_name":{"type":"string"},"npi":{"type":"string"}},
-    "required": ["first_name","last_name","npi"]
+    "properties": {"first_name":{"type":["string","null"]},"last_name":{"type":["string","null"]},"npi":{"type":["string","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingProfile",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
       "height": {"type":["integer","null"]},
       "birth_date": {"type":["string","null"],"format":"date"},
       "wheelchair_use": {"type":["boolean","null"],"enum":[true,null]},
       "gender": {"anyOf":[{"$ref":"urn:wearhook:vital:Gender"},{"type":"null"}]},
       "sex": {"anyOf":[{"$ref":"urn:wearhook:vital:Sex"},{"type":"null"}]},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
     },
-    "required": ["id","user_id","source","created_at","updated_at"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingProvider",
     "type": "object",
-    "properties": {"name":{"type":"string"},"slug":{"type":"string"},"logo":{"type":"string"}},
-    "required": ["name","slug","logo"]
+    "properties": {"name":{"type":["string","null"]},"slug":{"type":["string","null"]},"logo":{"type":["string","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingRespiratoryRateTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingShallowWorkoutStream",
     "type": "object",
     "properties": {
-      "user_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
       "workout_id": {"type":"string","format":"uuid"},
-      "provider_id": {"type":"string"},
-      "message": {"type":"string"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
-      "sport": {"$ref":"urn:wearhook:vital:ClientFacingSport"}
+      "provider_id": {"type":["string","null"]},
+      "message": {"type":["string","null"]},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
+      "sport": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSport"},{"type":"null"}]}
     },
-    "required": ["user_id","workout_id","provider_id","source"]
+    "required": ["workout_id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingShipment",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
+      "id": {"type":["string","null"],"format":"uuid"},
       "outbound_tracking_number": {"type":["string","null"]},
       "outbound_tracking_url": {"type":["string","null"]},
       "inbound_tracking_number": {"type":["string","null"]},
@@ -3325,36 +3278,26 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "outbound_courier": {"type":["string","null"]},
       "inbound_courier": {"type":["string","null"]},
       "notes": {"type":["string","null"]}
-    },
-    "required": [
-      "id",
-      "outbound_tracking_number",
-      "outbound_tracking_url",
-      "inbound_tracking_number",
-      "inbound_tracking_url",
-      "outbound_courier",
-      "inbound_courier",
-      "notes"
-    ]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSleep",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "date": {"type":"string","format":"date-time"},
-      "calendar_date": {"type":"string","format":"date"},
-      "bedtime_start": {"type":"string","format":"date-time"},
-      "bedtime_stop": {"type":"string","format":"date-time"},
-      "type": {"$ref":"urn:wearhook:vital:SleepType"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "date": {"type":["string","null"],"format":"date-time"},
+      "calendar_date": {"type":["string","null"],"format":"date"},
+      "bedtime_start": {"type":["string","null"],"format":"date-time"},
+      "bedtime_stop": {"type":["string","null"],"format":"date-time"},
+      "type": {"anyOf":[{"$ref":"urn:wearhook:vital:SleepType"},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "duration": {"type":"integer"},
-      "total": {"type":"integer"},
-      "awake": {"type":"integer"},
-      "light": {"type":"integer"},
-      "rem": {"type":"integer"},
-      "deep": {"type":"integer"},
+      "duration": {"type":["integer","null"]},
+      "total": {"type":["integer","null"]},
+      "awake": {"type":["integer","null"]},
+      "light": {"type":["integer","null"]},
+      "rem": {"type":["integer","null"]},
+      "deep": {"type":["integer","null"]},
       "score": {"type":["integer","null"]},
       "recovery_readiness_score": {"type":["integer","null"]},
       "hr_lowest": {"type":["integer","null"]},
@@ -3368,75 +3311,58 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "state": {"anyOf":[{"$ref":"urn:wearhook:vital:SleepSummaryState"},{"type":"null"}]},
       "average_hrv": {"type":["number","null"]},
       "respiratory_rate": {"type":["number","null"]},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
       "sleep_stream": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSleepStream"},{"type":"null"}]},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
     },
-    "required": [
-      "id",
-      "user_id",
-      "date",
-      "calendar_date",
-      "bedtime_start",
-      "bedtime_stop",
-      "type",
-      "duration",
-      "total",
-      "awake",
-      "light",
-      "rem",
-      "deep",
-      "source",
-      "created_at",
-      "updated_at"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSleepApneaAlertSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSleepBreathingDisturbanceSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"],"enum":["elevated","not_elevated",null]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSleepCycle",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "sleep_id": {"type":"string","format":"uuid"},
-      "session_start": {"type":"string","format":"date-time"},
-      "session_end": {"type":"string","format":"date-time"},
-      "stage_start_offset_second": {"type":"array","items":{"type":"integer"}},
-      "stage_end_offset_second": {"type":"array","items":{"type":"integer"}},
-      "stage_type": {"type":"array","items":{"$ref":"urn:wearhook:vital:VitalSleepStage"}},
+      "sleep_id": {"type":["string","null"],"format":"uuid"},
+      "session_start": {"type":["string","null"],"format":"date-time"},
+      "session_end": {"type":["string","null"],"format":"date-time"},
+      "stage_start_offset_second": {"type":["array","null"],"items":{"type":"integer"}},
+      "stage_end_offset_second": {"type":["array","null"],"items":{"type":"integer"}},
+      "stage_type": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:VitalSleepStage"}},
       "time_zone": {"type":["string","null"]},
-      "source_provider": {"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},
+      "source_provider": {"anyOf":[{"anyOf":[{"$ref":"urn:wearhook:vital:Providers"},{"$ref":"urn:wearhook:vital:Labs"}]},{"type":"null"}]},
       "source_type": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "unknown",
           "phone",
@@ -3458,26 +3384,12 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       },
       "source_app_id": {"type":["string","null"]},
       "source_device_id": {"type":["string","null"],"format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
-      "user_id": {"type":"string","format":"uuid"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"}
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]}
     },
-    "required": [
-      "id",
-      "sleep_id",
-      "session_start",
-      "session_end",
-      "stage_start_offset_second",
-      "stage_end_offset_second",
-      "stage_type",
-      "source_provider",
-      "source_type",
-      "user_id",
-      "source",
-      "created_at",
-      "updated_at"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSleepStream",
@@ -3493,211 +3405,209 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ClientFacingSource",
     "type": "object",
     "properties": {
-      "provider": {"type":"string"},
-      "type": {"type":"string"},
+      "provider": {"type":["string","null"]},
+      "type": {"type":["string","null"]},
       "app_id": {"type":["string","null"]},
       "device_id": {"type":["string","null"],"format":"uuid"},
       "sport": {"type":["string","null"]},
       "workout_id": {"type":["string","null"],"format":"uuid"},
-      "name": {"type":"string"},
-      "slug": {"type":"string"},
-      "logo": {"type":"string"}
-    },
-    "required": ["provider"]
+      "name": {"type":["string","null"]},
+      "slug": {"type":["string","null"]},
+      "logo": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingSport",
     "type": "object",
-    "properties": {"id":{"type":"integer"},"name":{"type":"string"},"slug":{"type":"string"}},
-    "required": ["id","name","slug"]
+    "properties": {
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "name": {"type":["string","null"]},
+      "slug": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingStandDurationSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"min"},
+      "unit": {"type":["string","null"],"enum":["min",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingStandHourSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
-      "type": {"type":"string","examples":["stood","idle"]},
-      "unit": {"type":"string","const":"count"},
+      "type": {"type":["string","null"],"examples":["stood","idle"]},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["type","unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingStepsTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingStressLevelTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingTestKitOrderDetails",
     "type": "object",
     "properties": {
-      "type": {"type":"string","const":"testkit"},
+      "type": {"type":["string","null"],"enum":["testkit",null]},
       "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingTestkitOrder"},{"type":"null"}]}
-    },
-    "required": ["type"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingTestkitOrder",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
+      "id": {"type":["string","null"],"format":"uuid"},
       "shipment": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingShipment"},{"type":"null"}]},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
-    },
-    "required": ["id","shipment","created_at","updated_at"]
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingUVExposureSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"index"},
+      "unit": {"type":["string","null"],"enum":["index",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingVO2MaxTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWaistCircumferenceSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"cm"},
+      "unit": {"type":["string","null"],"enum":["cm",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWalkInOrderDetails",
     "type": "object",
     "properties": {
-      "type": {"type":"string","const":"walk_in_test"},
+      "type": {"type":["string","null"],"enum":["walk_in_test",null]},
       "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingWalkInTestOrder"},{"type":"null"}]}
-    },
-    "required": ["type"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWalkInTestOrder",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
+      "id": {"type":["string","null"],"format":"uuid"},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
       "appointment_id": {"type":["string","null"],"format":"uuid"}
-    },
-    "required": ["id","created_at","updated_at"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWaterTimeseries",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string"},
+      "unit": {"type":["string","null"]},
       "timestamp": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWheelchairPushSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWorkout",
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
       "title": {"type":["string","null"]},
       "timezone_offset": {"type":["integer","null"]},
       "average_hr": {"type":["integer","null"]},
       "max_hr": {"type":["integer","null"]},
       "distance": {"type":["number","null"]},
-      "calendar_date": {"type":"string","format":"date"},
-      "time_start": {"type":"string","format":"date-time"},
-      "time_end": {"type":"string","format":"date-time"},
+      "calendar_date": {"type":["string","null"],"format":"date"},
+      "time_start": {"type":["string","null"],"format":"date-time"},
+      "time_end": {"type":["string","null"],"format":"date-time"},
       "calories": {"type":["number","null"]},
-      "sport": {"$ref":"urn:wearhook:vital:ClientFacingSport"},
+      "sport": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSport"},{"type":"null"}]},
       "hr_zones": {"type":["array","null"],"items":{"type":"integer"}},
       "moving_time": {"type":["integer","null"]},
       "total_elevation_gain": {"type":["number","null"]},
@@ -3711,43 +3621,43 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "weighted_average_watts": {"type":["number","null"]},
       "steps": {"type":["integer","null"]},
       "map": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingWorkoutMap"},{"type":"null"}]},
-      "provider_id": {"type":"string"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"}
+      "provider_id": {"type":["string","null"]},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"}
     },
-    "required": ["id","user_id","calendar_date","time_start","time_end","provider_id","source","created_at","updated_at"]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWorkoutDistanceSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"m"},
+      "unit": {"type":["string","null"],"enum":["m",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWorkoutDurationSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"min"},
+      "unit": {"type":["string","null"],"enum":["min",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"},
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]},
       "intensity": {"type":["string","null"],"enum":["low","medium","high",null]}
     },
-    "required": ["unit","timestamp","start","end","value","intensity"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ClientFacingWorkoutMap",
@@ -3758,43 +3668,44 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ClientFacingWorkoutSwimmingStrokeSample",
     "type": "object",
     "properties": {
-      "id": {"type":["integer","null"]},
+      "id": {"anyOf":[{"anyOf":[{"type":["integer","null"]},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
       "timezone_offset": {"type":["integer","null"]},
       "type": {"type":["string","null"]},
-      "unit": {"type":"string","const":"count"},
+      "unit": {"type":["string","null"],"enum":["count",null]},
       "timestamp": {"type":"string","format":"date-time"},
-      "start": {"type":"string","format":"date-time"},
-      "end": {"type":"string","format":"date-time"},
-      "value": {"type":"number"}
+      "start": {"type":["string","null"],"format":"date-time"},
+      "end": {"type":["string","null"],"format":"date-time"},
+      "value": {"type":["number","null"]}
     },
-    "required": ["unit","timestamp","start","end","value"]
+    "required": ["timestamp"]
   },
   {
     "$id": "urn:wearhook:vital:ContinuousQueryResultTableChanges",
     "type": "object",
     "properties": {
-      "query_id": {"type":"string","format":"uuid"},
-      "query_slug": {"type":"string"},
-      "data": {"type":"object","additionalProperties":{"type":"array","items":{}}}
-    },
-    "required": ["query_id","query_slug","data"]
+      "query_id": {"type":["string","null"],"format":"uuid"},
+      "query_slug": {"type":["string","null"]},
+      "data": {"type":["object","null"],"additionalProperties":{"type":"array","items":{}}}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ContraceptiveEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "type": {"type":"string","examples":["unspecified","implant","injection","iud","intravaginal_ring","oral","patch"]}
-    },
-    "required": ["date","type"]
+      "date": {"type":["string","null"],"format":"date"},
+      "type": {
+        "type": ["string","null"],
+        "examples": ["unspecified","implant","injection","iud","intravaginal_ring","oral","patch"]
+      }
+    }
   },
   {
     "$id": "urn:wearhook:vital:DetectedDeviationEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
+      "date": {"type":["string","null"],"format":"date"},
       "deviation": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "persistent_intermenstrual_bleeding",
           "prolonged_menstrual_periods",
@@ -3802,14 +3713,12 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
           "infrequent_menstrual_cycles"
         ]
       }
-    },
-    "required": ["date","deviation"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:Energy",
     "type": "object",
-    "properties": {"unit":{"type":"string","const":"kcal"},"value":{"type":"number"}},
-    "required": ["unit","value"]
+    "properties": {"unit":{"type":["string","null"],"enum":["kcal",null]},"value":{"type":["number","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:Ethnicity",
@@ -4295,74 +4204,71 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:GuarantorDetails",
     "type": "object",
     "properties": {
-      "first_name": {"type":"string"},
-      "last_name": {"type":"string"},
-      "address": {"$ref":"urn:wearhook:vital:Address"},
-      "phone_number": {"type":"string"},
+      "first_name": {"type":["string","null"]},
+      "last_name": {"type":["string","null"]},
+      "address": {"anyOf":[{"$ref":"urn:wearhook:vital:Address"},{"type":"null"}]},
+      "phone_number": {"type":["string","null"]},
       "household_income": {"type":["integer","null"]},
       "household_size": {"type":["integer","null"]},
       "email": {"type":["string","null"]}
-    },
-    "required": ["first_name","last_name","address","phone_number"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:HistoricalPullCompleted",
     "type": "object",
     "properties": {
-      "user_id": {"type":"string","format":"uuid"},
-      "start_date": {"type":"string","format":"date-time"},
-      "end_date": {"type":"string","format":"date-time"},
-      "is_final": {"type":"boolean","const":true},
-      "provider": {"type":"string"}
-    },
-    "required": ["user_id","start_date","end_date","is_final","provider"]
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "start_date": {"type":["string","null"],"format":"date-time"},
+      "end_date": {"type":["string","null"],"format":"date-time"},
+      "is_final": {"type":["boolean","null"],"enum":[true,null]},
+      "provider": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:HomePregnancyTestEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "test_result": {"type":"string","examples":["negative","positive","indeterminate"]}
-    },
-    "required": ["date","test_result"]
+      "date": {"type":["string","null"],"format":"date"},
+      "test_result": {"type":["string","null"],"examples":["negative","positive","indeterminate"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:HomeProgesteroneTestEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "test_result": {"type":"string","examples":["negative","positive","indeterminate"]}
-    },
-    "required": ["date","test_result"]
+      "date": {"type":["string","null"],"format":"date"},
+      "test_result": {"type":["string","null"],"examples":["negative","positive","indeterminate"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:IntermenstrualBleedingEntry",
     "type": "object",
-    "properties": {"date":{"type":"string","format":"date"}},
-    "required": ["date"]
+    "properties": {"date":{"type":["string","null"],"format":"date"}}
   },
   {"$id":"urn:wearhook:vital:Interpretation","type":"string","examples":["normal","abnormal","critical","unknown"]},
   {
     "$id": "urn:wearhook:vital:LabReportResult",
     "type": "object",
     "properties": {
-      "test_name": {"type":"string"},
-      "value": {"type":"string"},
-      "sample_type": {"type":"string","examples":["urine","serum_plasma_blood","capillary_blood","stool","saliva","other","unknown"]},
-      "measurement_kind": {"type":"string","examples":["direct","calculated","ratio","unknown"]},
+      "test_name": {"type":["string","null"]},
+      "value": {"type":["string","null"]},
+      "sample_type": {
+        "type": ["string","null"],
+        "examples": ["urine","serum_plasma_blood","capillary_blood","stool","saliva","other","unknown"]
+      },
+      "measurement_kind": {"type":["string","null"],"examples":["direct","calculated","ratio","unknown"]},
       "type": {"anyOf":[{"$ref":"urn:wearhook:vital:LabReportResultType"},{"type":"null"}]},
       "units": {"type":["string","null"]},
       "max_reference_range": {"type":["number","null"]},
       "min_reference_range": {"type":["number","null"]},
       "source_panel_name": {"type":["string","null"]},
-      "sensitivity": {"type":"string","examples":["sensitive","insensitive","unknown"]},
+      "sensitivity": {"type":["string","null"],"examples":["sensitive","insensitive","unknown"]},
       "loinc_matches": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:LoincMatch"}},
       "loinc_match_status": {"type":["string","null"],"enum":["auto_match","needs_review","no_match",null]},
       "interpretation": {"anyOf":[{"$ref":"urn:wearhook:vital:Interpretation"},{"type":"null"}]},
       "is_above_max_range": {"type":["boolean","null"]},
       "is_below_min_range": {"type":["boolean","null"]}
-    },
-    "required": ["test_name","value"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:LabReportResultType",
@@ -4404,20 +4310,18 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
   {
     "$id": "urn:wearhook:vital:LngLat",
     "type": "object",
-    "properties": {"lng":{"type":"number"},"lat":{"type":"number"}},
-    "required": ["lng","lat"]
+    "properties": {"lng":{"type":["number","null"]},"lat":{"type":["number","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:LoincMatch",
     "type": "object",
     "properties": {
-      "loinc_code": {"type":"string"},
-      "loinc_name": {"type":"string"},
-      "display_name": {"type":"string"},
-      "aliases": {"type":"array","items":{"type":"string"}},
-      "confidence_score": {"type":"number"}
-    },
-    "required": ["loinc_code","loinc_name","confidence_score"]
+      "loinc_code": {"type":["string","null"]},
+      "loinc_name": {"type":["string","null"]},
+      "display_name": {"type":["string","null"]},
+      "aliases": {"type":["array","null"],"items":{"type":"string"}},
+      "confidence_score": {"type":["number","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:Macros",
@@ -4425,7 +4329,7 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "properties": {
       "carbs": {"type":["number","null"]},
       "protein": {"type":["number","null"]},
-      "fats": {"$ref":"urn:wearhook:vital:Fats"},
+      "fats": {"anyOf":[{"$ref":"urn:wearhook:vital:Fats"},{"type":"null"}]},
       "alcohol": {"type":["number","null"]},
       "water": {"type":["number","null"]},
       "fibre": {"type":["number","null"]},
@@ -4459,15 +4363,14 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:MatchReviewWebhookPayload",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "status": {"$ref":"urn:wearhook:vital:MatchReviewStatus"},
-      "decision_code": {"$ref":"urn:wearhook:vital:MatchDecisionCode"},
-      "sub_reason_codes": {"type":"array","items":{"$ref":"urn:wearhook:vital:MatchSubReasonCode"}},
+      "id": {"type":["string","null"],"format":"uuid"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:MatchReviewStatus"},{"type":"null"}]},
+      "decision_code": {"anyOf":[{"$ref":"urn:wearhook:vital:MatchDecisionCode"},{"type":"null"}]},
+      "sub_reason_codes": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:MatchSubReasonCode"}},
       "resolution_action": {"anyOf":[{"$ref":"urn:wearhook:vital:MatchReviewResolutionAction"},{"type":"null"}]},
       "resolved_user_id": {"type":["string","null"],"format":"uuid"},
       "resolved_order_id": {"type":["string","null"],"format":"uuid"}
-    },
-    "required": ["id","status","decision_code"]
+    }
   },
   {"$id":"urn:wearhook:vital:MatchSubReasonCode","type":"string","examples":["lab_account_mismatch"]},
   {
@@ -4475,48 +4378,32 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "type": "object",
     "properties": {
       "id": {"type":"string","format":"uuid"},
-      "user_id": {"type":"string","format":"uuid"},
-      "priority_id": {"type":"integer"},
-      "source_id": {"type":"integer"},
-      "provider_id": {"type":"string"},
-      "timestamp": {"type":"string","format":"date-time"},
-      "calendar_date": {"type":"string","format":"date"},
-      "name": {"type":"string"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "priority_id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "source_id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "provider_id": {"type":["string","null"]},
+      "timestamp": {"type":["string","null"],"format":"date-time"},
+      "calendar_date": {"type":["string","null"],"format":"date"},
+      "name": {"type":["string","null"]},
       "energy": {"anyOf":[{"$ref":"urn:wearhook:vital:Energy"},{"type":"null"}]},
       "macros": {"anyOf":[{"$ref":"urn:wearhook:vital:Macros"},{"type":"null"}]},
       "micros": {"anyOf":[{"$ref":"urn:wearhook:vital:Micros"},{"type":"null"}]},
-      "data": {"type":"object","additionalProperties":{"$ref":"urn:wearhook:vital:ClientFacingFood"}},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingSource"},
-      "created_at": {"type":"string","format":"date-time"},
-      "updated_at": {"type":"string","format":"date-time"},
+      "data": {"type":["object","null"],"additionalProperties":{"$ref":"urn:wearhook:vital:ClientFacingFood"}},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingSource"},{"type":"null"}]},
+      "created_at": {"type":["string","null"],"format":"date-time"},
+      "updated_at": {"type":["string","null"],"format":"date-time"},
       "source_app_id": {"type":["string","null"]},
       "source_device_id": {"type":["string","null"],"format":"uuid"}
     },
-    "required": [
-      "id",
-      "user_id",
-      "priority_id",
-      "source_id",
-      "provider_id",
-      "timestamp",
-      "calendar_date",
-      "name",
-      "energy",
-      "macros",
-      "micros",
-      "source",
-      "created_at",
-      "updated_at"
-    ]
+    "required": ["id"]
   },
   {
     "$id": "urn:wearhook:vital:MenstrualFlowEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "flow": {"type":"string","examples":["unspecified","none","light","medium","heavy"]}
-    },
-    "required": ["date","flow"]
+      "date": {"type":["string","null"],"format":"date"},
+      "flow": {"type":["string","null"],"examples":["unspecified","none","light","medium","heavy"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:Micros",
@@ -4646,32 +4533,32 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:OvulationTestEntry",
     "type": "object",
     "properties": {
-      "date": {"type":"string","format":"date"},
-      "test_result": {"type":"string","examples":["negative","positive","luteinizing_hormone_surge","estrogen_surge","indeterminate"]}
-    },
-    "required": ["date","test_result"]
+      "date": {"type":["string","null"],"format":"date"},
+      "test_result": {
+        "type": ["string","null"],
+        "examples": ["negative","positive","luteinizing_hormone_surge","estrogen_surge","indeterminate"]
+      }
+    }
   },
   {
     "$id": "urn:wearhook:vital:ParsedLabReportData",
     "type": "object",
     "properties": {
-      "metadata": {"$ref":"urn:wearhook:vital:ResultMetadata"},
-      "results": {"type":"array","items":{"$ref":"urn:wearhook:vital:LabReportResult"}}
-    },
-    "required": ["metadata","results"]
+      "metadata": {"anyOf":[{"$ref":"urn:wearhook:vital:ResultMetadata"},{"type":"null"}]},
+      "results": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:LabReportResult"}}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ParsingJob",
     "type": "object",
     "properties": {
-      "id": {"type":"string","format":"uuid"},
-      "status": {"$ref":"urn:wearhook:vital:ParsingJobStatus"},
+      "id": {"type":["string","null"],"format":"uuid"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:ParsingJobStatus"},{"type":"null"}]},
       "failure_reason": {"anyOf":[{"$ref":"urn:wearhook:vital:ParsingJobFailureReason"},{"type":"null"}]},
       "data": {"anyOf":[{"$ref":"urn:wearhook:vital:ParsedLabReportData"},{"type":"null"}]},
-      "needs_human_review": {"type":"boolean"},
-      "is_reviewed": {"type":"boolean"}
-    },
-    "required": ["id","status","needs_human_review","is_reviewed"]
+      "needs_human_review": {"type":["boolean","null"]},
+      "is_reviewed": {"type":["boolean","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ParsingJobFailureReason",
@@ -4687,39 +4574,37 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:PatientAddressCompatible",
     "type": "object",
     "properties": {
-      "receiver_name": {"type":"string"},
-      "first_line": {"type":"string"},
+      "receiver_name": {"type":["string","null"]},
+      "first_line": {"type":["string","null"]},
       "second_line": {"type":["string","null"]},
-      "city": {"type":"string"},
-      "state": {"type":"string"},
-      "zip": {"type":"string"},
-      "country": {"type":"string"},
+      "city": {"type":["string","null"]},
+      "state": {"type":["string","null"]},
+      "zip": {"type":["string","null"]},
+      "country": {"type":["string","null"]},
       "access_notes": {"type":["string","null"]},
       "phone_number": {"type":["string","null"]}
-    },
-    "required": ["first_line","city","state","zip","country"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ProviderConnectionCreated",
     "type": "object",
     "properties": {
-      "user_id": {"type":"string","format":"uuid"},
-      "source": {"$ref":"urn:wearhook:vital:ClientFacingProvider"},
-      "provider": {"$ref":"urn:wearhook:vital:ClientFacingProvider"},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "source": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingProvider"},{"type":"null"}]},
+      "provider": {"anyOf":[{"$ref":"urn:wearhook:vital:ClientFacingProvider"},{"type":"null"}]},
       "external_user_id": {"type":["string","null"]},
-      "resource_availability": {"type":"object","additionalProperties":{"$ref":"urn:wearhook:vital:ResourceAvailability"}}
-    },
-    "required": ["user_id","source","provider","external_user_id","resource_availability"]
+      "resource_availability": {"type":["object","null"],"additionalProperties":{"$ref":"urn:wearhook:vital:ResourceAvailability"}}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ProviderConnectionError",
     "type": "object",
     "properties": {
-      "provider": {"type":"string"},
-      "user_id": {"type":"string","format":"uuid"},
-      "message": {"type":"string"},
+      "provider": {"type":["string","null"]},
+      "user_id": {"type":["string","null"],"format":"uuid"},
+      "message": {"type":["string","null"]},
       "error_type": {
-        "type": "string",
+        "type": ["string","null"],
         "examples": [
           "token_refresh_failed",
           "webhook_registration_failed",
@@ -4731,9 +4616,8 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
           "unknown"
         ]
       },
-      "error_details": {"type":"string"}
-    },
-    "required": ["provider","user_id","message","error_type","error_details"]
+      "error_details": {"type":["string","null"]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:Providers",
@@ -4786,17 +4670,16 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:Question",
     "type": "object",
     "properties": {
-      "id": {"type":"integer"},
-      "required": {"type":"boolean"},
-      "code": {"type":"string"},
-      "value": {"type":"string"},
-      "type": {"$ref":"urn:wearhook:vital:QuestionType"},
-      "sequence": {"type":"integer"},
-      "answers": {"type":"array","items":{"$ref":"urn:wearhook:vital:Answer"}},
+      "id": {"anyOf":[{"anyOf":[{"type":"integer"},{"type":"string","pattern":"^-?[0-9]{1,20}$"}]},{"type":"null"}]},
+      "required": {"type":["boolean","null"]},
+      "code": {"type":["string","null"]},
+      "value": {"type":["string","null"]},
+      "type": {"anyOf":[{"$ref":"urn:wearhook:vital:QuestionType"},{"type":"null"}]},
+      "sequence": {"type":["integer","null"]},
+      "answers": {"type":["array","null"],"items":{"$ref":"urn:wearhook:vital:Answer"}},
       "constraint": {"type":["string","null"]},
       "default": {"type":["string","null"]}
-    },
-    "required": ["id","required","code","value","type","sequence","answers"]
+    }
   },
   {"$id":"urn:wearhook:vital:QuestionType","type":"string","examples":["choice","text","numeric","multi_choice"]},
   {
@@ -4815,10 +4698,9 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ResourceAvailability",
     "type": "object",
     "properties": {
-      "status": {"$ref":"urn:wearhook:vital:Availability"},
+      "status": {"anyOf":[{"$ref":"urn:wearhook:vital:Availability"},{"type":"null"}]},
       "scope_requirements": {"anyOf":[{"$ref":"urn:wearhook:vital:ScopeRequirementsGrants"},{"type":"null"}]}
-    },
-    "required": ["status"]
+    }
   },
   {
     "$id": "urn:wearhook:vital:ResultMetadata",
@@ -4827,7 +4709,7 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
       "patient_first_name": {"type":["string","null"]},
       "patient_last_name": {"type":["string","null"]},
       "dob": {"type":["string","null"]},
-      "gender": {"type":"string","examples":["male","female","other"]},
+      "gender": {"type":["string","null"],"examples":["male","female","other"]},
       "lab_name": {"type":["string","null"]},
       "date_reported": {"type":["string","null"]},
       "date_collected": {"type":["string","null"]},
@@ -4838,23 +4720,23 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ScopeRequirementsGrants",
     "type": "object",
     "properties": {
-      "user_granted": {"$ref":"urn:wearhook:vital:ScopeRequirements_str_"},
-      "user_denied": {"$ref":"urn:wearhook:vital:ScopeRequirements_str_"}
-    },
-    "required": ["user_granted","user_denied"]
+      "user_granted": {"anyOf":[{"$ref":"urn:wearhook:vital:ScopeRequirements_str_"},{"type":"null"}]},
+      "user_denied": {"anyOf":[{"$ref":"urn:wearhook:vital:ScopeRequirements_str_"},{"type":"null"}]}
+    }
   },
   {
     "$id": "urn:wearhook:vital:ScopeRequirements_str_",
     "type": "object",
-    "properties": {"required":{"type":"array","items":{"type":"string"}},"optional":{"type":"array","items":{"type":"string"}}},
-    "required": ["required","optional"]
+    "properties": {
+      "required": {"type":["array","null"],"items":{"type":"string"}},
+      "optional": {"type":["array","null"],"items":{"type":"string"}}
+    }
   },
   {"$id":"urn:wearhook:vital:Sex","type":"string","examples":["female","male","other"]},
   {
     "$id": "urn:wearhook:vital:SexualActivityEntry",
     "type": "object",
-    "properties": {"date":{"type":"string","format":"date"},"protection_used":{"type":["boolean","null"]}},
-    "required": ["date"]
+    "properties": {"date":{"type":["string","null"],"format":"date"},"protection_used":{"type":["boolean","null"]}}
   },
   {
     "$id": "urn:wearhook:vital:SexualOrientation",
@@ -4865,16 +4747,15 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:ShippingAddress",
     "type": "object",
     "properties": {
-      "receiver_name": {"type":"string"},
-      "first_line": {"type":"string"},
+      "receiver_name": {"type":["string","null"]},
+      "first_line": {"type":["string","null"]},
       "second_line": {"type":["string","null"]},
-      "city": {"type":"string"},
-      "state": {"type":"string"},
-      "zip": {"type":"string"},
-      "country": {"type":"string"},
-      "phone_number": {"type":"string"}
-    },
-    "required": ["receiver_name","first_line","city","state","zip","country","phone_number"]
+      "city": {"type":["string","null"]},
+      "state": {"type":["string","null"]},
+      "zip": {"type":["string","null"]},
+      "country": {"type":["string","null"]},
+      "phone_number": {"type":["string","null"]}
+    }
   },
   {"$id":"urn:wearhook:vital:SleepSummaryState","type":"string","examples":["tentative","confirmed"]},
   {
@@ -4886,15 +4767,14 @@ export const vitalSharedSchemas: readonly object[] = lazyJsonArray(213, `[
     "$id": "urn:wearhook:vital:USAddress",
     "type": "object",
     "properties": {
-      "first_line": {"type":"string"},
+      "first_line": {"type":["string","null"]},
       "second_line": {"type":["string","null"]},
-      "city": {"type":"string"},
-      "state": {"type":"string"},
-      "zip_code": {"type":"string"},
+      "city": {"type":["string","null"]},
+      "state": {"type":["string","null"]},
+      "zip_code": {"type":["string","null"]},
       "unit": {"type":["string","null"]},
       "access_notes": {"type":["string","null"]}
-    },
-    "required": ["first_line","city","state","zip_code"]
+    }
   },
   {"$id":"urn:wearhook:vital:VitalSleepStage","type":"integer","examples":[-1,1,2,3,4,5]},
   {

@@ -193,6 +193,7 @@ export interface VitalPayloadMap {
   "labtest.order.created": VitalLabtestOrderCreatedPayload;
   "labtest.order.updated": VitalLabtestOrderUpdatedPayload;
   "labtest.result.critical": VitalLabtestResultCriticalPayload;
+  "message.attempt.exhausted": VitalMessageAttemptExhaustedPayload;
   "provider.connection.created": VitalProviderConnectionCreatedPayload;
   "provider.connection.error": VitalProviderConnectionErrorPayload;
   "provider.device.created": VitalProviderDeviceCreatedPayload;
@@ -203,1570 +204,1575 @@ export type VitalPayload = VitalPayloadMap[keyof VitalPayloadMap];
 
 export interface VitalContinuousQueryResultTableChangedPayload {
   event_type: "continuous_query.result_table.changed";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ContinuousQueryResultTableChanges[];
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ContinuousQueryResultTableChanges[] | null;
 }
 
 export interface VitalDailyDataActivityCreatedPayload {
   event_type: "daily.data.activity.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingActivity;
 }
 
 export interface VitalDailyDataActivityUpdatedPayload {
   event_type: "daily.data.activity.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingActivity;
 }
 
 export interface VitalDailyDataAfibBurdenCreatedPayload {
   event_type: "daily.data.afib_burden.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedAFibBurden;
 }
 
 export interface VitalDailyDataAfibBurdenUpdatedPayload {
   event_type: "daily.data.afib_burden.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedAFibBurden;
 }
 
 export interface VitalDailyDataBasalBodyTemperatureCreatedPayload {
   event_type: "daily.data.basal_body_temperature.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBasalBodyTemperature;
 }
 
 export interface VitalDailyDataBasalBodyTemperatureUpdatedPayload {
   event_type: "daily.data.basal_body_temperature.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBasalBodyTemperature;
 }
 
 export interface VitalDailyDataBloodOxygenCreatedPayload {
   event_type: "daily.data.blood_oxygen.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBloodOxygen;
 }
 
 export interface VitalDailyDataBloodOxygenUpdatedPayload {
   event_type: "daily.data.blood_oxygen.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBloodOxygen;
 }
 
 export interface VitalDailyDataBloodPressureCreatedPayload {
   event_type: "daily.data.blood_pressure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBloodPressure;
 }
 
 export interface VitalDailyDataBloodPressureUpdatedPayload {
   event_type: "daily.data.blood_pressure.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBloodPressure;
 }
 
 export interface VitalDailyDataBodyCreatedPayload {
   event_type: "daily.data.body.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingBody;
 }
 
 export interface VitalDailyDataBodyUpdatedPayload {
   event_type: "daily.data.body.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingBody;
 }
 
 export interface VitalDailyDataBodyMassIndexCreatedPayload {
   event_type: "daily.data.body_mass_index.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyMassIndex;
 }
 
 export interface VitalDailyDataBodyMassIndexUpdatedPayload {
   event_type: "daily.data.body_mass_index.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyMassIndex;
 }
 
 export interface VitalDailyDataBodyTemperatureCreatedPayload {
   event_type: "daily.data.body_temperature.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyTemperature;
 }
 
 export interface VitalDailyDataBodyTemperatureUpdatedPayload {
   event_type: "daily.data.body_temperature.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyTemperature;
 }
 
 export interface VitalDailyDataBodyTemperatureDeltaCreatedPayload {
   event_type: "daily.data.body_temperature_delta.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyTemperatureDelta;
 }
 
 export interface VitalDailyDataBodyTemperatureDeltaUpdatedPayload {
   event_type: "daily.data.body_temperature_delta.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyTemperatureDelta;
 }
 
 export interface VitalDailyDataCaffeineCreatedPayload {
   event_type: "daily.data.caffeine.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaffeine;
 }
 
 export interface VitalDailyDataCaffeineUpdatedPayload {
   event_type: "daily.data.caffeine.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaffeine;
 }
 
 export interface VitalDailyDataCaloriesActiveCreatedPayload {
   event_type: "daily.data.calories_active.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaloriesActive;
 }
 
 export interface VitalDailyDataCaloriesActiveUpdatedPayload {
   event_type: "daily.data.calories_active.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaloriesActive;
 }
 
 export interface VitalDailyDataCaloriesBasalCreatedPayload {
   event_type: "daily.data.calories_basal.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaloriesBasal;
 }
 
 export interface VitalDailyDataCaloriesBasalUpdatedPayload {
   event_type: "daily.data.calories_basal.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCaloriesBasal;
 }
 
 export interface VitalDailyDataCarbohydratesCreatedPayload {
   event_type: "daily.data.carbohydrates.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCarbohydrates;
 }
 
 export interface VitalDailyDataCarbohydratesUpdatedPayload {
   event_type: "daily.data.carbohydrates.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCarbohydrates;
 }
 
 export interface VitalDailyDataCholesterolCreatedPayload {
   event_type: "daily.data.cholesterol.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCholesterol;
 }
 
 export interface VitalDailyDataCholesterolUpdatedPayload {
   event_type: "daily.data.cholesterol.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedCholesterol;
 }
 
 export interface VitalDailyDataDaylightExposureCreatedPayload {
   event_type: "daily.data.daylight_exposure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedDaylightExposure;
 }
 
 export interface VitalDailyDataDaylightExposureUpdatedPayload {
   event_type: "daily.data.daylight_exposure.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedDaylightExposure;
 }
 
 export interface VitalDailyDataDistanceCreatedPayload {
   event_type: "daily.data.distance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedDistance;
 }
 
 export interface VitalDailyDataDistanceUpdatedPayload {
   event_type: "daily.data.distance.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedDistance;
 }
 
 export interface VitalDailyDataElectrocardiogramCreatedPayload {
   event_type: "daily.data.electrocardiogram.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingElectrocardiogram;
 }
 
 export interface VitalDailyDataElectrocardiogramUpdatedPayload {
   event_type: "daily.data.electrocardiogram.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingElectrocardiogram;
 }
 
 export interface VitalDailyDataElectrocardiogramVoltageCreatedPayload {
   event_type: "daily.data.electrocardiogram_voltage.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedElectrocardiogramVoltage;
 }
 
 export interface VitalDailyDataElectrocardiogramVoltageUpdatedPayload {
   event_type: "daily.data.electrocardiogram_voltage.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedElectrocardiogramVoltage;
 }
 
 export interface VitalDailyDataFallCreatedPayload {
   event_type: "daily.data.fall.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedFall;
 }
 
 export interface VitalDailyDataFallUpdatedPayload {
   event_type: "daily.data.fall.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedFall;
 }
 
 export interface VitalDailyDataFatCreatedPayload {
   event_type: "daily.data.fat.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyFat;
 }
 
 export interface VitalDailyDataFatUpdatedPayload {
   event_type: "daily.data.fat.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyFat;
 }
 
 export interface VitalDailyDataFloorsClimbedCreatedPayload {
   event_type: "daily.data.floors_climbed.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedFloorsClimbed;
 }
 
 export interface VitalDailyDataFloorsClimbedUpdatedPayload {
   event_type: "daily.data.floors_climbed.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedFloorsClimbed;
 }
 
 export interface VitalDailyDataForcedExpiratoryVolume1CreatedPayload {
   event_type: "daily.data.forced_expiratory_volume_1.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedForcedExpiratoryVolume1;
 }
 
 export interface VitalDailyDataForcedExpiratoryVolume1UpdatedPayload {
   event_type: "daily.data.forced_expiratory_volume_1.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedForcedExpiratoryVolume1;
 }
 
 export interface VitalDailyDataForcedVitalCapacityCreatedPayload {
   event_type: "daily.data.forced_vital_capacity.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedForcedVitalCapacity;
 }
 
 export interface VitalDailyDataForcedVitalCapacityUpdatedPayload {
   event_type: "daily.data.forced_vital_capacity.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedForcedVitalCapacity;
 }
 
 export interface VitalDailyDataGlucoseCreatedPayload {
   event_type: "daily.data.glucose.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedGlucose;
 }
 
 export interface VitalDailyDataGlucoseUpdatedPayload {
   event_type: "daily.data.glucose.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedGlucose;
 }
 
 export interface VitalDailyDataHandwashingCreatedPayload {
   event_type: "daily.data.handwashing.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHandwashing;
 }
 
 export interface VitalDailyDataHandwashingUpdatedPayload {
   event_type: "daily.data.handwashing.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHandwashing;
 }
 
 export interface VitalDailyDataHeartRateAlertCreatedPayload {
   event_type: "daily.data.heart_rate_alert.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRateAlert;
 }
 
 export interface VitalDailyDataHeartRateAlertUpdatedPayload {
   event_type: "daily.data.heart_rate_alert.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRateAlert;
 }
 
 export interface VitalDailyDataHeartRateRecoveryOneMinuteCreatedPayload {
   event_type: "daily.data.heart_rate_recovery_one_minute.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRateRecoveryOneMinute;
 }
 
 export interface VitalDailyDataHeartRateRecoveryOneMinuteUpdatedPayload {
   event_type: "daily.data.heart_rate_recovery_one_minute.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRateRecoveryOneMinute;
 }
 
 export interface VitalDailyDataHeartrateCreatedPayload {
   event_type: "daily.data.heartrate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRate;
 }
 
 export interface VitalDailyDataHeartrateUpdatedPayload {
   event_type: "daily.data.heartrate.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHeartRate;
 }
 
 export interface VitalDailyDataHrvCreatedPayload {
   event_type: "daily.data.hrv.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHRV;
 }
 
 export interface VitalDailyDataHrvUpdatedPayload {
   event_type: "daily.data.hrv.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedHRV;
 }
 
 export interface VitalDailyDataIgeCreatedPayload {
   event_type: "daily.data.ige.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedIge;
 }
 
 export interface VitalDailyDataIgeUpdatedPayload {
   event_type: "daily.data.ige.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedIge;
 }
 
 export interface VitalDailyDataIggCreatedPayload {
   event_type: "daily.data.igg.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedIgg;
 }
 
 export interface VitalDailyDataIggUpdatedPayload {
   event_type: "daily.data.igg.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedIgg;
 }
 
 export interface VitalDailyDataInhalerUsageCreatedPayload {
   event_type: "daily.data.inhaler_usage.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedInhalerUsage;
 }
 
 export interface VitalDailyDataInhalerUsageUpdatedPayload {
   event_type: "daily.data.inhaler_usage.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedInhalerUsage;
 }
 
 export interface VitalDailyDataInsulinInjectionCreatedPayload {
   event_type: "daily.data.insulin_injection.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedInsulinInjection;
 }
 
 export interface VitalDailyDataInsulinInjectionUpdatedPayload {
   event_type: "daily.data.insulin_injection.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedInsulinInjection;
 }
 
 export interface VitalDailyDataLeanBodyMassCreatedPayload {
   event_type: "daily.data.lean_body_mass.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedLeanBodyMass;
 }
 
 export interface VitalDailyDataLeanBodyMassUpdatedPayload {
   event_type: "daily.data.lean_body_mass.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedLeanBodyMass;
 }
 
 export interface VitalDailyDataMealCreatedPayload {
   event_type: "daily.data.meal.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: MealInDBBase_ClientFacingSource_;
 }
 
 export interface VitalDailyDataMealUpdatedPayload {
   event_type: "daily.data.meal.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: MealInDBBase_ClientFacingSource_;
 }
 
 export interface VitalDailyDataMenstrualCycleCreatedPayload {
   event_type: "daily.data.menstrual_cycle.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingMenstrualCycle;
 }
 
 export interface VitalDailyDataMenstrualCycleUpdatedPayload {
   event_type: "daily.data.menstrual_cycle.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingMenstrualCycle;
 }
 
 export interface VitalDailyDataMindfulnessMinutesCreatedPayload {
   event_type: "daily.data.mindfulness_minutes.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedMindfulnessMinutes;
 }
 
 export interface VitalDailyDataMindfulnessMinutesUpdatedPayload {
   event_type: "daily.data.mindfulness_minutes.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedMindfulnessMinutes;
 }
 
 export interface VitalDailyDataNoteCreatedPayload {
   event_type: "daily.data.note.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedNote;
 }
 
 export interface VitalDailyDataNoteUpdatedPayload {
   event_type: "daily.data.note.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedNote;
 }
 
 export interface VitalDailyDataPeakExpiratoryFlowRateCreatedPayload {
   event_type: "daily.data.peak_expiratory_flow_rate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedPeakExpiratoryFlowRate;
 }
 
 export interface VitalDailyDataPeakExpiratoryFlowRateUpdatedPayload {
   event_type: "daily.data.peak_expiratory_flow_rate.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedPeakExpiratoryFlowRate;
 }
 
 export interface VitalDailyDataProfileCreatedPayload {
   event_type: "daily.data.profile.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingProfile;
 }
 
 export interface VitalDailyDataProfileUpdatedPayload {
   event_type: "daily.data.profile.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingProfile;
 }
 
 export interface VitalDailyDataRespiratoryRateCreatedPayload {
   event_type: "daily.data.respiratory_rate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedRespiratoryRate;
 }
 
 export interface VitalDailyDataRespiratoryRateUpdatedPayload {
   event_type: "daily.data.respiratory_rate.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedRespiratoryRate;
 }
 
 export interface VitalDailyDataSleepCreatedPayload {
   event_type: "daily.data.sleep.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingSleep;
 }
 
 export interface VitalDailyDataSleepUpdatedPayload {
   event_type: "daily.data.sleep.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingSleep;
 }
 
 export interface VitalDailyDataSleepApneaAlertCreatedPayload {
   event_type: "daily.data.sleep_apnea_alert.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSleepApneaAlert;
 }
 
 export interface VitalDailyDataSleepApneaAlertUpdatedPayload {
   event_type: "daily.data.sleep_apnea_alert.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSleepApneaAlert;
 }
 
 export interface VitalDailyDataSleepBreathingDisturbanceCreatedPayload {
   event_type: "daily.data.sleep_breathing_disturbance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSleepBreathingDisturbance;
 }
 
 export interface VitalDailyDataSleepBreathingDisturbanceUpdatedPayload {
   event_type: "daily.data.sleep_breathing_disturbance.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSleepBreathingDisturbance;
 }
 
 export interface VitalDailyDataSleepCycleCreatedPayload {
   event_type: "daily.data.sleep_cycle.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingSleepCycle;
 }
 
 export interface VitalDailyDataSleepCycleUpdatedPayload {
   event_type: "daily.data.sleep_cycle.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingSleepCycle;
 }
 
 export interface VitalDailyDataStandDurationCreatedPayload {
   event_type: "daily.data.stand_duration.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStandDuration;
 }
 
 export interface VitalDailyDataStandDurationUpdatedPayload {
   event_type: "daily.data.stand_duration.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStandDuration;
 }
 
 export interface VitalDailyDataStandHourCreatedPayload {
   event_type: "daily.data.stand_hour.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStandHour;
 }
 
 export interface VitalDailyDataStandHourUpdatedPayload {
   event_type: "daily.data.stand_hour.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStandHour;
 }
 
 export interface VitalDailyDataStepsCreatedPayload {
   event_type: "daily.data.steps.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSteps;
 }
 
 export interface VitalDailyDataStepsUpdatedPayload {
   event_type: "daily.data.steps.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedSteps;
 }
 
 export interface VitalDailyDataStressLevelCreatedPayload {
   event_type: "daily.data.stress_level.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStressLevel;
 }
 
 export interface VitalDailyDataStressLevelUpdatedPayload {
   event_type: "daily.data.stress_level.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedStressLevel;
 }
 
 export interface VitalDailyDataUvExposureCreatedPayload {
   event_type: "daily.data.uv_exposure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedUVExposure;
 }
 
 export interface VitalDailyDataUvExposureUpdatedPayload {
   event_type: "daily.data.uv_exposure.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedUVExposure;
 }
 
 export interface VitalDailyDataVo2MaxCreatedPayload {
   event_type: "daily.data.vo2_max.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedVO2Max;
 }
 
 export interface VitalDailyDataVo2MaxUpdatedPayload {
   event_type: "daily.data.vo2_max.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedVO2Max;
 }
 
 export interface VitalDailyDataWaistCircumferenceCreatedPayload {
   event_type: "daily.data.waist_circumference.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWaistCircumference;
 }
 
 export interface VitalDailyDataWaistCircumferenceUpdatedPayload {
   event_type: "daily.data.waist_circumference.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWaistCircumference;
 }
 
 export interface VitalDailyDataWaterCreatedPayload {
   event_type: "daily.data.water.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWater;
 }
 
 export interface VitalDailyDataWaterUpdatedPayload {
   event_type: "daily.data.water.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWater;
 }
 
 export interface VitalDailyDataWeightCreatedPayload {
   event_type: "daily.data.weight.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyWeight;
 }
 
 export interface VitalDailyDataWeightUpdatedPayload {
   event_type: "daily.data.weight.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedBodyWeight;
 }
 
 export interface VitalDailyDataWheelchairPushCreatedPayload {
   event_type: "daily.data.wheelchair_push.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWheelchairPush;
 }
 
 export interface VitalDailyDataWheelchairPushUpdatedPayload {
   event_type: "daily.data.wheelchair_push.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWheelchairPush;
 }
 
 export interface VitalDailyDataWorkoutDistanceCreatedPayload {
   event_type: "daily.data.workout_distance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutDistance;
 }
 
 export interface VitalDailyDataWorkoutDistanceUpdatedPayload {
   event_type: "daily.data.workout_distance.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutDistance;
 }
 
 export interface VitalDailyDataWorkoutDurationCreatedPayload {
   event_type: "daily.data.workout_duration.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutDuration;
 }
 
 export interface VitalDailyDataWorkoutDurationUpdatedPayload {
   event_type: "daily.data.workout_duration.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutDuration;
 }
 
 export interface VitalDailyDataWorkoutStreamCreatedPayload {
   event_type: "daily.data.workout_stream.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingShallowWorkoutStream;
 }
 
 export interface VitalDailyDataWorkoutStreamUpdatedPayload {
   event_type: "daily.data.workout_stream.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingShallowWorkoutStream;
 }
 
 export interface VitalDailyDataWorkoutSwimmingStrokeCreatedPayload {
   event_type: "daily.data.workout_swimming_stroke.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutSwimmingStroke;
 }
 
 export interface VitalDailyDataWorkoutSwimmingStrokeUpdatedPayload {
   event_type: "daily.data.workout_swimming_stroke.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: GroupedWorkoutSwimmingStroke;
 }
 
 export interface VitalDailyDataWorkoutsCreatedPayload {
   event_type: "daily.data.workouts.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingWorkout;
 }
 
 export interface VitalDailyDataWorkoutsUpdatedPayload {
   event_type: "daily.data.workouts.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingWorkout;
 }
 
 export interface VitalHistoricalDataActivityCreatedPayload {
   event_type: "historical.data.activity.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataAfibBurdenCreatedPayload {
   event_type: "historical.data.afib_burden.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBasalBodyTemperatureCreatedPayload {
   event_type: "historical.data.basal_body_temperature.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBloodOxygenCreatedPayload {
   event_type: "historical.data.blood_oxygen.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBloodPressureCreatedPayload {
   event_type: "historical.data.blood_pressure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBodyCreatedPayload {
   event_type: "historical.data.body.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBodyMassIndexCreatedPayload {
   event_type: "historical.data.body_mass_index.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBodyTemperatureCreatedPayload {
   event_type: "historical.data.body_temperature.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataBodyTemperatureDeltaCreatedPayload {
   event_type: "historical.data.body_temperature_delta.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataCaffeineCreatedPayload {
   event_type: "historical.data.caffeine.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataCaloriesActiveCreatedPayload {
   event_type: "historical.data.calories_active.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataCaloriesBasalCreatedPayload {
   event_type: "historical.data.calories_basal.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataCarbohydratesCreatedPayload {
   event_type: "historical.data.carbohydrates.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataCholesterolCreatedPayload {
   event_type: "historical.data.cholesterol.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataDaylightExposureCreatedPayload {
   event_type: "historical.data.daylight_exposure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataDistanceCreatedPayload {
   event_type: "historical.data.distance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataElectrocardiogramCreatedPayload {
   event_type: "historical.data.electrocardiogram.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataElectrocardiogramVoltageCreatedPayload {
   event_type: "historical.data.electrocardiogram_voltage.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataFallCreatedPayload {
   event_type: "historical.data.fall.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataFatCreatedPayload {
   event_type: "historical.data.fat.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataFloorsClimbedCreatedPayload {
   event_type: "historical.data.floors_climbed.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataForcedExpiratoryVolume1CreatedPayload {
   event_type: "historical.data.forced_expiratory_volume_1.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataForcedVitalCapacityCreatedPayload {
   event_type: "historical.data.forced_vital_capacity.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataGlucoseCreatedPayload {
   event_type: "historical.data.glucose.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataHandwashingCreatedPayload {
   event_type: "historical.data.handwashing.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataHeartRateAlertCreatedPayload {
   event_type: "historical.data.heart_rate_alert.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataHeartRateRecoveryOneMinuteCreatedPayload {
   event_type: "historical.data.heart_rate_recovery_one_minute.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataHeartrateCreatedPayload {
   event_type: "historical.data.heartrate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataHrvCreatedPayload {
   event_type: "historical.data.hrv.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataIgeCreatedPayload {
   event_type: "historical.data.ige.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataIggCreatedPayload {
   event_type: "historical.data.igg.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataInhalerUsageCreatedPayload {
   event_type: "historical.data.inhaler_usage.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataInsulinInjectionCreatedPayload {
   event_type: "historical.data.insulin_injection.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataLeanBodyMassCreatedPayload {
   event_type: "historical.data.lean_body_mass.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataMealCreatedPayload {
   event_type: "historical.data.meal.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataMenstrualCycleCreatedPayload {
   event_type: "historical.data.menstrual_cycle.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataMindfulnessMinutesCreatedPayload {
   event_type: "historical.data.mindfulness_minutes.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataNoteCreatedPayload {
   event_type: "historical.data.note.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataPeakExpiratoryFlowRateCreatedPayload {
   event_type: "historical.data.peak_expiratory_flow_rate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataProfileCreatedPayload {
   event_type: "historical.data.profile.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataRespiratoryRateCreatedPayload {
   event_type: "historical.data.respiratory_rate.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataSleepCreatedPayload {
   event_type: "historical.data.sleep.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataSleepApneaAlertCreatedPayload {
   event_type: "historical.data.sleep_apnea_alert.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataSleepBreathingDisturbanceCreatedPayload {
   event_type: "historical.data.sleep_breathing_disturbance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataSleepCycleCreatedPayload {
   event_type: "historical.data.sleep_cycle.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataStandDurationCreatedPayload {
   event_type: "historical.data.stand_duration.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataStandHourCreatedPayload {
   event_type: "historical.data.stand_hour.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataStepsCreatedPayload {
   event_type: "historical.data.steps.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataStressLevelCreatedPayload {
   event_type: "historical.data.stress_level.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataUvExposureCreatedPayload {
   event_type: "historical.data.uv_exposure.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataVo2MaxCreatedPayload {
   event_type: "historical.data.vo2_max.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWaistCircumferenceCreatedPayload {
   event_type: "historical.data.waist_circumference.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWaterCreatedPayload {
   event_type: "historical.data.water.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWeightCreatedPayload {
   event_type: "historical.data.weight.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWheelchairPushCreatedPayload {
   event_type: "historical.data.wheelchair_push.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWorkoutDistanceCreatedPayload {
   event_type: "historical.data.workout_distance.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWorkoutDurationCreatedPayload {
   event_type: "historical.data.workout_duration.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWorkoutStreamCreatedPayload {
   event_type: "historical.data.workout_stream.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWorkoutSwimmingStrokeCreatedPayload {
   event_type: "historical.data.workout_swimming_stroke.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalHistoricalDataWorkoutsCreatedPayload {
   event_type: "historical.data.workouts.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: HistoricalPullCompleted;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: HistoricalPullCompleted | null;
 }
 
 export interface VitalLabReportParsingJobCreatedPayload {
   event_type: "lab_report.parsing_job.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ParsingJob;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ParsingJob | null;
 }
 
 export interface VitalLabReportParsingJobUpdatedPayload {
   event_type: "lab_report.parsing_job.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ParsingJob;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ParsingJob | null;
 }
 
 export interface VitalLabtestAppointmentCreatedPayload {
   event_type: "labtest.appointment.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingAppointment;
 }
 
 export interface VitalLabtestAppointmentUpdatedPayload {
   event_type: "labtest.appointment.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingAppointment;
 }
 
 export interface VitalLabtestMatchReviewCreatedPayload {
   event_type: "labtest.match_review.created";
-  team_id: string;
-  data: MatchReviewWebhookPayload;
+  team_id?: string | null;
+  data?: MatchReviewWebhookPayload | null;
 }
 
 export interface VitalLabtestMatchReviewUpdatedPayload {
   event_type: "labtest.match_review.updated";
-  team_id: string;
-  data: MatchReviewWebhookPayload;
+  team_id?: string | null;
+  data?: MatchReviewWebhookPayload | null;
 }
 
 export interface VitalLabtestOrderCreatedPayload {
   event_type: "labtest.order.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingOrder;
 }
 
 export interface VitalLabtestOrderUpdatedPayload {
   event_type: "labtest.order.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingOrder;
 }
 
 export interface VitalLabtestResultCriticalPayload {
   event_type: "labtest.result.critical";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ClientFacingCriticalResult;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ClientFacingCriticalResult | null;
+}
+
+export interface VitalMessageAttemptExhaustedPayload {
+  type: "message.attempt.exhausted";
+  event_type?: "message.attempt.exhausted";
 }
 
 export interface VitalProviderConnectionCreatedPayload {
   event_type: "provider.connection.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ProviderConnectionCreated;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ProviderConnectionCreated | null;
 }
 
 export interface VitalProviderConnectionErrorPayload {
   event_type: "provider.connection.error";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
-  data: ProviderConnectionError;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
+  data?: ProviderConnectionError | null;
 }
 
 export interface VitalProviderDeviceCreatedPayload {
   event_type: "provider.device.created";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingDevice;
 }
 
 export interface VitalProviderDeviceUpdatedPayload {
   event_type: "provider.device.updated";
-  user_id: string;
-  client_user_id: string;
-  team_id: string;
+  user_id?: string | null;
+  client_user_id?: string | null;
+  team_id?: string | null;
   data: ClientFacingDevice;
 }
 
 export interface Address {
-  first_line: string;
+  first_line?: string | null;
   second_line?: string | null;
-  country: string;
-  zip: string;
-  city: string;
-  state: string;
+  country?: string | null;
+  zip?: string | null;
+  city?: string | null;
+  state?: string | null;
   access_notes?: string | null;
 }
 
 export interface Answer {
-  id: number;
-  code: string;
-  value: string;
+  id?: number | string | null;
+  code?: string | null;
+  value?: string | null;
 }
 
 export interface AoE {
-  questions: Question[];
+  questions?: Question[] | null;
 }
 
 export type AppointmentEventStatus = "pending" | "reserved" | "scheduled" | "completed" | "cancelled" | "in_progress" | (string & {});
@@ -1780,33 +1786,33 @@ export type AppointmentType = "phlebotomy" | "patient_service_center" | (string 
 export type Availability = "available" | "unavailable" | (string & {});
 
 export interface BasalBodyTemperatureEntry {
-  date: string;
-  value: number;
+  date?: string | null;
+  value?: number | null;
 }
 
 export type Billing = "client_bill" | "commercial_insurance" | "patient_bill_passthrough" | "patient_bill" | (string & {});
 
 export interface CervicalMucusEntry {
-  date: string;
-  quality: "dry" | "sticky" | "creamy" | "watery" | "egg_white" | (string & {});
+  date?: string | null;
+  quality?: "dry" | "sticky" | "creamy" | "watery" | "egg_white" | (string & {}) | null;
 }
 
 export interface ClientFacingAFibBurdenSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "%";
+  unit?: "%" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingActivity {
   id: string;
-  user_id: string;
-  date: string;
-  calendar_date: string;
+  user_id?: string | null;
+  date?: string | null;
+  calendar_date?: string | null;
   calories_total?: number | null;
   calories_active?: number | null;
   steps?: number | null;
@@ -1815,93 +1821,93 @@ export interface ClientFacingActivity {
   low?: number | null;
   medium?: number | null;
   high?: number | null;
-  source: ClientFacingSource;
+  source?: ClientFacingSource | null;
   floors_climbed?: number | null;
   time_zone?: string | null;
   timezone_offset?: number | null;
   heart_rate?: ClientFacingHeartRate | null;
   wheelchair_use?: true | null;
   wheelchair_push?: number | null;
-  created_at: string;
-  updated_at: string;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingAppointment {
   id: string;
-  user_id: string;
-  order_id: string;
+  user_id?: string | null;
+  order_id?: string | null;
   order_transaction_id?: string | null;
-  address: USAddress;
-  location: LngLat;
-  start_at: string | null;
-  end_at: string | null;
+  address?: USAddress | null;
+  location?: LngLat | null;
+  start_at?: string | null;
+  end_at?: string | null;
   iana_timezone?: string | null;
-  type: AppointmentType;
-  provider: AppointmentProvider;
-  status: AppointmentStatus;
-  provider_id: string;
+  type?: AppointmentType | null;
+  provider?: AppointmentProvider | null;
+  status?: AppointmentStatus | null;
+  provider_id?: string | null;
   external_id?: string | null;
-  can_reschedule: boolean;
+  can_reschedule?: boolean | null;
   appointment_notes?: string | null;
-  event_status: AppointmentEventStatus;
+  event_status?: AppointmentEventStatus | null;
   event_data?: Record<string, unknown> | null;
-  events: ClientFacingAppointmentEvent[];
+  events?: ClientFacingAppointmentEvent[] | null;
 }
 
 export interface ClientFacingAppointmentEvent {
-  created_at: string;
-  status: AppointmentEventStatus;
+  created_at?: string | null;
+  status?: AppointmentEventStatus | null;
   data?: Record<string, unknown> | null;
 }
 
 export interface ClientFacingAtHomePhlebotomyOrder {
-  id: string;
+  id?: string | null;
   appointment_id?: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingAtHomePhlebotomyOrderDetails {
-  type: "at_home_phlebotomy";
+  type?: "at_home_phlebotomy" | null;
   data?: ClientFacingAtHomePhlebotomyOrder | null;
 }
 
 export interface ClientFacingBasalBodyTemperatureSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "°C";
+  unit?: "°C" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingBloodOxygenTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingBloodPressureTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
-  grouping?: _ClientFacingSampleGroupingKeys;
+  unit?: string | null;
+  grouping?: _ClientFacingSampleGroupingKeys | null;
   timestamp: string;
-  systolic: number;
-  diastolic: number;
+  systolic?: number | null;
+  diastolic?: number | null;
 }
 
 export interface ClientFacingBody {
   id: string;
-  user_id: string;
-  date: string;
-  calendar_date: string;
+  user_id?: string | null;
+  date?: string | null;
+  calendar_date?: string | null;
   weight?: number | null;
   fat?: number | null;
   water_percentage?: number | null;
@@ -1911,142 +1917,142 @@ export interface ClientFacingBody {
   body_mass_index?: number | null;
   lean_body_mass_kilogram?: number | null;
   waist_circumference_centimeter?: number | null;
-  source: ClientFacingSource;
-  created_at: string;
-  updated_at: string;
+  source?: ClientFacingSource | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingBodyFatTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingBodyMassIndexSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "index";
+  unit?: "index" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingBodyTemperatureDeltaSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "°C";
+  unit?: "°C" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
-  sensor_location: "armpit" | "body" | "ear" | "finger" | "gastrointestinal" | "mouth" | "rectum" | "toe" | "eardrum" | "temporal_artery" | "forehead" | "wrist" | null;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
+  sensor_location?: "armpit" | "body" | "ear" | "finger" | "gastrointestinal" | "mouth" | "rectum" | "toe" | "eardrum" | "temporal_artery" | "forehead" | "wrist" | null;
 }
 
 export interface ClientFacingBodyTemperatureSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "°C";
+  unit?: "°C" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
-  sensor_location: "armpit" | "body" | "ear" | "finger" | "gastrointestinal" | "mouth" | "rectum" | "toe" | "eardrum" | "temporal_artery" | "forehead" | "wrist" | null;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
+  sensor_location?: "armpit" | "body" | "ear" | "finger" | "gastrointestinal" | "mouth" | "rectum" | "toe" | "eardrum" | "temporal_artery" | "forehead" | "wrist" | null;
 }
 
 export interface ClientFacingBodyWeightTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingCaffeineTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingCaloriesActiveTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "kcal";
+  unit?: "kcal" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingCaloriesBasalTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "kcal";
+  unit?: "kcal" | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingCarbohydratesSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingCholesterolTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: string;
-  unit: string;
+  type?: string | null;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingCriticalResult {
-  order_id: string;
-  sample_id: string;
-  status: string;
-  interpretation: string;
-  team_id: string;
-  user_id: string;
-  created_at: string;
-  updated_at: string;
+  order_id?: string | null;
+  sample_id?: string | null;
+  status?: string | null;
+  interpretation?: string | null;
+  team_id?: string | null;
+  user_id?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingDaylightExposureSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "min";
+  unit?: "min" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingDevice {
   id: string;
-  user_id: string;
-  provider: string;
-  source_type: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {});
+  user_id?: string | null;
+  provider?: string | null;
+  source_type?: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {}) | null;
   app_id?: string | null;
   device_manufacturer?: string | null;
   device_model?: string | null;
@@ -2055,65 +2061,65 @@ export interface ClientFacingDevice {
 }
 
 export interface ClientFacingDistanceTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "m";
+  unit?: "m" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingElectrocardiogram {
   id: string;
-  session_start: string;
-  session_end: string;
-  voltage_sample_count: number;
+  session_start?: string | null;
+  session_end?: string | null;
+  voltage_sample_count?: number | null;
   heart_rate_mean?: number | null;
   sampling_frequency_hz?: number | null;
   classification?: "sinus_rhythm" | "atrial_fibrillation" | "inconclusive" | null;
   inconclusive_cause?: "high_heart_rate" | "low_heart_rate" | "poor_reading" | null;
   algorithm_version?: string | null;
   time_zone?: string | null;
-  source_provider: Providers | Labs;
-  source_type: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {});
+  source_provider?: Providers | Labs | null;
+  source_type?: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {}) | null;
   source_app_id?: string | null;
   source_device_model?: string | null;
   source_device_id?: string | null;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  source: ClientFacingSource;
+  created_at?: string | null;
+  updated_at?: string | null;
+  user_id?: string | null;
+  source?: ClientFacingSource | null;
 }
 
 export interface ClientFacingElectrocardiogramVoltageTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: string;
-  unit: string;
+  type?: string | null;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingFallSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingFloorsClimbedTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingFood {
@@ -2123,54 +2129,54 @@ export interface ClientFacingFood {
 }
 
 export interface ClientFacingForcedExpiratoryVolume1Sample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "L";
+  unit?: "L" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingForcedVitalCapacitySample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "L";
+  unit?: "L" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingGlucoseTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingHRVTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingHandwashingSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingHeartRate {
@@ -2182,144 +2188,144 @@ export interface ClientFacingHeartRate {
 }
 
 export interface ClientFacingHeartRateAlertSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: "low_heart_rate" | "high_heart_rate" | "irregular_rhythm" | (string & {});
-  unit: "count";
+  type?: "low_heart_rate" | "high_heart_rate" | "irregular_rhythm" | (string & {}) | null;
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: 1;
+  start?: string | null;
+  end?: string | null;
+  value?: 1 | null;
 }
 
 export interface ClientFacingHeartRateRecoveryOneMinuteSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingHeartRateTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingHypnogramTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
-  timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  unit?: string | null;
+  timestamp?: string | null;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingIgeTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: string;
-  unit: string;
+  type?: string | null;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingIggTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: string;
-  unit: string;
+  type?: string | null;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingInhalerUsageSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingInsulinInjectionSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: "rapid_acting" | "long_acting" | (string & {});
-  unit: "unit";
+  type?: "rapid_acting" | "long_acting" | (string & {}) | null;
+  unit?: "unit" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
   delivery_mode?: "basal" | "bolus" | null;
   delivery_form?: "standard" | "extended" | null;
   bolus_purpose?: "meal" | "correction" | "mixed" | "unknown" | null;
 }
 
 export interface ClientFacingLab {
-  id: number;
-  slug: string;
-  name: string;
-  first_line_address: string;
-  city: string;
-  zipcode: string;
-  collection_methods: LabTestCollectionMethod[];
-  sample_types: LabTestSampleType[];
+  id?: number | string | null;
+  slug?: string | null;
+  name?: string | null;
+  first_line_address?: string | null;
+  city?: string | null;
+  zipcode?: string | null;
+  collection_methods?: LabTestCollectionMethod[] | null;
+  sample_types?: LabTestSampleType[] | null;
   logo_url?: string | null;
 }
 
 export interface ClientFacingLabTest {
-  id: string;
-  slug: string;
-  name: string;
-  sample_type: LabTestSampleType;
-  method: LabTestCollectionMethod;
-  price: number;
-  is_active: boolean;
-  status: LabTestStatus;
-  fasting?: boolean;
-  lab: ClientFacingLab | null;
-  markers: ClientFacingMarker[] | null;
-  is_delegated?: boolean;
-  auto_generated?: boolean;
+  id?: string | null;
+  slug?: string | null;
+  name?: string | null;
+  sample_type?: LabTestSampleType | null;
+  method?: LabTestCollectionMethod | null;
+  price?: number | null;
+  is_active?: boolean | null;
+  status?: LabTestStatus | null;
+  fasting?: boolean | null;
+  lab?: ClientFacingLab | null;
+  markers?: ClientFacingMarker[] | null;
+  is_delegated?: boolean | null;
+  auto_generated?: boolean | null;
   has_collection_instructions?: boolean | null;
   common_tat_days?: number | null;
   worst_case_tat_days?: number | null;
 }
 
 export interface ClientFacingLeanBodyMassSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "kg";
+  unit?: "kg" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingMarker {
-  id: number;
-  name: string;
-  slug: string;
+  id?: number | string | null;
+  name?: string | null;
+  slug?: string | null;
   description?: string | null;
-  lab_id?: number | null;
+  lab_id?: number | null | string | null;
   provider_id?: string | null;
   type?: MarkerType | null;
   unit?: string | null;
   price?: string | null;
   aoe?: AoE | null;
-  a_la_carte_enabled?: boolean;
+  a_la_carte_enabled?: boolean | null;
   common_tat_days?: number | null;
   worst_case_tat_days?: number | null;
   is_orderable?: boolean | null;
@@ -2327,90 +2333,90 @@ export interface ClientFacingMarker {
 
 export interface ClientFacingMenstrualCycle {
   id: string;
-  period_start: string;
+  period_start?: string | null;
   period_end?: string | null;
   cycle_end?: string | null;
-  is_predicted?: boolean;
-  menstrual_flow?: MenstrualFlowEntry[];
-  cervical_mucus?: CervicalMucusEntry[];
-  intermenstrual_bleeding?: IntermenstrualBleedingEntry[];
-  contraceptive?: ContraceptiveEntry[];
-  detected_deviations?: DetectedDeviationEntry[];
-  ovulation_test?: OvulationTestEntry[];
-  home_pregnancy_test?: HomePregnancyTestEntry[];
-  home_progesterone_test?: HomeProgesteroneTestEntry[];
-  sexual_activity?: SexualActivityEntry[];
-  basal_body_temperature?: BasalBodyTemperatureEntry[];
-  source_provider: Providers | Labs;
-  source_type: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {});
+  is_predicted?: boolean | null;
+  menstrual_flow?: MenstrualFlowEntry[] | null;
+  cervical_mucus?: CervicalMucusEntry[] | null;
+  intermenstrual_bleeding?: IntermenstrualBleedingEntry[] | null;
+  contraceptive?: ContraceptiveEntry[] | null;
+  detected_deviations?: DetectedDeviationEntry[] | null;
+  ovulation_test?: OvulationTestEntry[] | null;
+  home_pregnancy_test?: HomePregnancyTestEntry[] | null;
+  home_progesterone_test?: HomeProgesteroneTestEntry[] | null;
+  sexual_activity?: SexualActivityEntry[] | null;
+  basal_body_temperature?: BasalBodyTemperatureEntry[] | null;
+  source_provider?: Providers | Labs | null;
+  source_type?: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {}) | null;
   source_app_id?: string | null;
   source_device_id?: string | null;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  source: ClientFacingSource;
+  created_at?: string | null;
+  updated_at?: string | null;
+  user_id?: string | null;
+  source?: ClientFacingSource | null;
 }
 
 export interface ClientFacingMindfulnessMinutesTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingNoteSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: string;
+  start?: string | null;
+  end?: string | null;
+  value?: string | null;
   tags?: ("food" | "exercise" | "insulin_injection" | "unspecified")[] | null;
 }
 
 export interface ClientFacingOnSiteCollectionOrder {
-  id: string;
-  created_at: string;
-  updated_at: string;
+  id?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingOnSiteCollectionOrderDetails {
-  type: "on_site_collection";
+  type?: "on_site_collection" | null;
   data?: ClientFacingOnSiteCollectionOrder | null;
 }
 
 export interface ClientFacingOrder {
-  user_id: string;
+  user_id?: string | null;
   id: string;
-  team_id: string;
-  patient_details: ClientFacingPatientDetailsCompatible | null;
-  patient_address: PatientAddressCompatible | null;
-  lab_test: ClientFacingLabTest;
-  details: ClientFacingWalkInOrderDetails | ClientFacingTestKitOrderDetails | ClientFacingAtHomePhlebotomyOrderDetails | ClientFacingOnSiteCollectionOrderDetails;
-  sample_id: string | null;
-  notes: string | null;
+  team_id?: string | null;
+  patient_details?: ClientFacingPatientDetailsCompatible | null;
+  patient_address?: PatientAddressCompatible | null;
+  lab_test?: ClientFacingLabTest | null;
+  details?: ClientFacingWalkInOrderDetails | ClientFacingTestKitOrderDetails | ClientFacingAtHomePhlebotomyOrderDetails | ClientFacingOnSiteCollectionOrderDetails | null;
+  sample_id?: string | null;
+  notes?: string | null;
   clinical_notes?: string | null;
-  created_at: string;
-  updated_at: string;
-  events: ClientFacingOrderEvent[];
+  created_at?: string | null;
+  updated_at?: string | null;
+  events?: ClientFacingOrderEvent[] | null;
   status?: OrderTopLevelStatus | null;
-  last_event: ClientFacingOrderEvent;
+  last_event?: ClientFacingOrderEvent | null;
   physician?: ClientFacingPhysician | null;
-  health_insurance_id: string | null;
-  requisition_form_url: string | null;
-  priority?: boolean;
-  shipping_details: ShippingAddress | null;
+  health_insurance_id?: string | null;
+  requisition_form_url?: string | null;
+  priority?: boolean | null;
+  shipping_details?: ShippingAddress | null;
   activate_by?: string | null;
   passthrough?: string | null;
-  billing_type?: Billing;
+  billing_type?: Billing | null;
   icd_codes?: string[] | null;
-  has_abn: boolean;
+  has_abn?: boolean | null;
   interpretation?: Interpretation | null;
   has_missing_results?: boolean | null;
   expected_result_by_date?: string | null;
@@ -2420,33 +2426,33 @@ export interface ClientFacingOrder {
 }
 
 export interface ClientFacingOrderEvent {
-  id: number;
-  created_at: string;
-  status: OrderStatus;
+  id?: number | string | null;
+  created_at?: string | null;
+  status?: OrderStatus | null;
   status_detail?: OrderStatusDetail | null;
 }
 
 export interface ClientFacingOrderInTransaction {
-  id: string;
+  id?: string | null;
   low_level_status?: OrderLowLevelStatus | null;
   low_level_status_created_at?: string | null;
   origin?: OrderOrigin | null;
   parent_id?: string | null;
-  created_at: string;
-  updated_at: string;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingOrderTransaction {
-  id: string;
-  status: OrderTransactionStatus;
-  orders: ClientFacingOrderInTransaction[];
+  id?: string | null;
+  status?: OrderTransactionStatus | null;
+  orders?: ClientFacingOrderInTransaction[] | null;
 }
 
 export interface ClientFacingPatientDetailsCompatible {
   first_name?: string | null;
   last_name?: string | null;
-  dob: string;
-  gender: string;
+  dob?: string | null;
+  gender?: string | null;
   phone_number?: string | null;
   email?: string | null;
   medical_proxy?: GuarantorDetails | null;
@@ -2457,85 +2463,85 @@ export interface ClientFacingPatientDetailsCompatible {
 }
 
 export interface ClientFacingPeakExpiratoryFlowRateSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "L/min";
+  unit?: "L/min" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingPhysician {
-  first_name: string;
-  last_name: string;
-  npi: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  npi?: string | null;
 }
 
 export interface ClientFacingProfile {
   id: string;
-  user_id: string;
+  user_id?: string | null;
   height?: number | null;
   birth_date?: string | null;
   wheelchair_use?: true | null;
   gender?: Gender | null;
   sex?: Sex | null;
-  source: ClientFacingSource;
-  created_at: string;
-  updated_at: string;
+  source?: ClientFacingSource | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingProvider {
-  name: string;
-  slug: string;
-  logo: string;
+  name?: string | null;
+  slug?: string | null;
+  logo?: string | null;
 }
 
 export interface ClientFacingRespiratoryRateTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingShallowWorkoutStream {
-  user_id: string;
+  user_id?: string | null;
   workout_id: string;
-  provider_id: string;
-  message?: string;
-  source: ClientFacingSource;
-  sport?: ClientFacingSport;
+  provider_id?: string | null;
+  message?: string | null;
+  source?: ClientFacingSource | null;
+  sport?: ClientFacingSport | null;
 }
 
 export interface ClientFacingShipment {
-  id: string;
-  outbound_tracking_number: string | null;
-  outbound_tracking_url: string | null;
-  inbound_tracking_number: string | null;
-  inbound_tracking_url: string | null;
-  outbound_courier: string | null;
-  inbound_courier: string | null;
-  notes: string | null;
+  id?: string | null;
+  outbound_tracking_number?: string | null;
+  outbound_tracking_url?: string | null;
+  inbound_tracking_number?: string | null;
+  inbound_tracking_url?: string | null;
+  outbound_courier?: string | null;
+  inbound_courier?: string | null;
+  notes?: string | null;
 }
 
 export interface ClientFacingSleep {
   id: string;
-  user_id: string;
-  date: string;
-  calendar_date: string;
-  bedtime_start: string;
-  bedtime_stop: string;
-  type: SleepType;
+  user_id?: string | null;
+  date?: string | null;
+  calendar_date?: string | null;
+  bedtime_start?: string | null;
+  bedtime_stop?: string | null;
+  type?: SleepType | null;
   timezone_offset?: number | null;
-  duration: number;
-  total: number;
-  awake: number;
-  light: number;
-  rem: number;
-  deep: number;
+  duration?: number | null;
+  total?: number | null;
+  awake?: number | null;
+  light?: number | null;
+  rem?: number | null;
+  deep?: number | null;
   score?: number | null;
   recovery_readiness_score?: number | null;
   hr_lowest?: number | null;
@@ -2549,51 +2555,51 @@ export interface ClientFacingSleep {
   state?: SleepSummaryState | null;
   average_hrv?: number | null;
   respiratory_rate?: number | null;
-  source: ClientFacingSource;
+  source?: ClientFacingSource | null;
   sleep_stream?: ClientFacingSleepStream | null;
-  created_at: string;
-  updated_at: string;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingSleepApneaAlertSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingSleepBreathingDisturbanceSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: "elevated" | "not_elevated" | null;
-  unit: "count";
+  type?: "elevated" | "not_elevated" | null;
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingSleepCycle {
   id: string;
-  sleep_id: string;
-  session_start: string;
-  session_end: string;
-  stage_start_offset_second: number[];
-  stage_end_offset_second: number[];
-  stage_type: VitalSleepStage[];
+  sleep_id?: string | null;
+  session_start?: string | null;
+  session_end?: string | null;
+  stage_start_offset_second?: number[] | null;
+  stage_end_offset_second?: number[] | null;
+  stage_type?: VitalSleepStage[] | null;
   time_zone?: string | null;
-  source_provider: Providers | Labs;
-  source_type: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {});
+  source_provider?: Providers | Labs | null;
+  source_type?: "unknown" | "phone" | "watch" | "app" | "multiple_sources" | "fingerprick" | "cuff" | "manual_scan" | "automatic" | "insulin_pump" | "scale" | "chest_strap" | "ring" | "lab" | "exercise_machine" | "earphone" | (string & {}) | null;
   source_app_id?: string | null;
   source_device_id?: string | null;
-  created_at: string;
-  updated_at: string;
-  user_id: string;
-  source: ClientFacingSource;
+  created_at?: string | null;
+  updated_at?: string | null;
+  user_id?: string | null;
+  source?: ClientFacingSource | null;
 }
 
 export interface ClientFacingSleepStream {
@@ -2604,155 +2610,155 @@ export interface ClientFacingSleepStream {
 }
 
 export interface ClientFacingSource {
-  provider: string;
-  type?: string;
+  provider?: string | null;
+  type?: string | null;
   app_id?: string | null;
   device_id?: string | null;
   sport?: string | null;
   workout_id?: string | null;
-  name?: string;
-  slug?: string;
-  logo?: string;
+  name?: string | null;
+  slug?: string | null;
+  logo?: string | null;
 }
 
 export interface ClientFacingSport {
-  id: number;
-  name: string;
-  slug: string;
+  id?: number | string | null;
+  name?: string | null;
+  slug?: string | null;
 }
 
 export interface ClientFacingStandDurationSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "min";
+  unit?: "min" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingStandHourSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
-  type: "stood" | "idle" | (string & {});
-  unit: "count";
+  type?: "stood" | "idle" | (string & {}) | null;
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingStepsTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingStressLevelTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingTestKitOrderDetails {
-  type: "testkit";
+  type?: "testkit" | null;
   data?: ClientFacingTestkitOrder | null;
 }
 
 export interface ClientFacingTestkitOrder {
-  id: string;
-  shipment: ClientFacingShipment | null;
-  created_at: string;
-  updated_at: string;
+  id?: string | null;
+  shipment?: ClientFacingShipment | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingUVExposureSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "index";
+  unit?: "index" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingVO2MaxTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingWaistCircumferenceSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "cm";
+  unit?: "cm" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingWalkInOrderDetails {
-  type: "walk_in_test";
+  type?: "walk_in_test" | null;
   data?: ClientFacingWalkInTestOrder | null;
 }
 
 export interface ClientFacingWalkInTestOrder {
-  id: string;
-  created_at: string;
-  updated_at: string;
+  id?: string | null;
+  created_at?: string | null;
+  updated_at?: string | null;
   appointment_id?: string | null;
 }
 
 export interface ClientFacingWaterTimeseries {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: string;
+  unit?: string | null;
   timestamp: string;
-  value: number;
+  value?: number | null;
 }
 
 export interface ClientFacingWheelchairPushSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingWorkout {
   id: string;
-  user_id: string;
+  user_id?: string | null;
   title?: string | null;
   timezone_offset?: number | null;
   average_hr?: number | null;
   max_hr?: number | null;
   distance?: number | null;
-  calendar_date: string;
-  time_start: string;
-  time_end: string;
+  calendar_date?: string | null;
+  time_start?: string | null;
+  time_end?: string | null;
   calories?: number | null;
-  sport?: ClientFacingSport;
+  sport?: ClientFacingSport | null;
   hr_zones?: number[] | null;
   moving_time?: number | null;
   total_elevation_gain?: number | null;
@@ -2766,33 +2772,33 @@ export interface ClientFacingWorkout {
   weighted_average_watts?: number | null;
   steps?: number | null;
   map?: ClientFacingWorkoutMap | null;
-  provider_id: string;
-  source: ClientFacingSource;
-  created_at: string;
-  updated_at: string;
+  provider_id?: string | null;
+  source?: ClientFacingSource | null;
+  created_at?: string | null;
+  updated_at?: string | null;
 }
 
 export interface ClientFacingWorkoutDistanceSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "m";
+  unit?: "m" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ClientFacingWorkoutDurationSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "min";
+  unit?: "min" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
-  intensity: "low" | "medium" | "high" | null;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
+  intensity?: "low" | "medium" | "high" | null;
 }
 
 export interface ClientFacingWorkoutMap {
@@ -2801,35 +2807,35 @@ export interface ClientFacingWorkoutMap {
 }
 
 export interface ClientFacingWorkoutSwimmingStrokeSample {
-  id?: number | null;
+  id?: number | null | string | null;
   timezone_offset?: number | null;
   type?: string | null;
-  unit: "count";
+  unit?: "count" | null;
   timestamp: string;
-  start: string;
-  end: string;
-  value: number;
+  start?: string | null;
+  end?: string | null;
+  value?: number | null;
 }
 
 export interface ContinuousQueryResultTableChanges {
-  query_id: string;
-  query_slug: string;
-  data: Record<string, unknown[]>;
+  query_id?: string | null;
+  query_slug?: string | null;
+  data?: Record<string, unknown[]> | null;
 }
 
 export interface ContraceptiveEntry {
-  date: string;
-  type: "unspecified" | "implant" | "injection" | "iud" | "intravaginal_ring" | "oral" | "patch" | (string & {});
+  date?: string | null;
+  type?: "unspecified" | "implant" | "injection" | "iud" | "intravaginal_ring" | "oral" | "patch" | (string & {}) | null;
 }
 
 export interface DetectedDeviationEntry {
-  date: string;
-  deviation: "persistent_intermenstrual_bleeding" | "prolonged_menstrual_periods" | "irregular_menstrual_cycles" | "infrequent_menstrual_cycles" | (string & {});
+  date?: string | null;
+  deviation?: "persistent_intermenstrual_bleeding" | "prolonged_menstrual_periods" | "irregular_menstrual_cycles" | "infrequent_menstrual_cycles" | (string & {}) | null;
 }
 
 export interface Energy {
-  unit: "kcal";
-  value: number;
+  unit?: "kcal" | null;
+  value?: number | null;
 }
 
 export type Ethnicity = "hispanic" | "non_hispanic" | "ashkenazi_jewish" | "other" | (string & {});
@@ -3105,50 +3111,50 @@ export interface GroupedWorkoutSwimmingStroke {
 }
 
 export interface GuarantorDetails {
-  first_name: string;
-  last_name: string;
-  address: Address;
-  phone_number: string;
+  first_name?: string | null;
+  last_name?: string | null;
+  address?: Address | null;
+  phone_number?: string | null;
   household_income?: number | null;
   household_size?: number | null;
   email?: string | null;
 }
 
 export interface HistoricalPullCompleted {
-  user_id: string;
-  start_date: string;
-  end_date: string;
-  is_final: true;
-  provider: string;
+  user_id?: string | null;
+  start_date?: string | null;
+  end_date?: string | null;
+  is_final?: true | null;
+  provider?: string | null;
 }
 
 export interface HomePregnancyTestEntry {
-  date: string;
-  test_result: "negative" | "positive" | "indeterminate" | (string & {});
+  date?: string | null;
+  test_result?: "negative" | "positive" | "indeterminate" | (string & {}) | null;
 }
 
 export interface HomeProgesteroneTestEntry {
-  date: string;
-  test_result: "negative" | "positive" | "indeterminate" | (string & {});
+  date?: string | null;
+  test_result?: "negative" | "positive" | "indeterminate" | (string & {}) | null;
 }
 
 export interface IntermenstrualBleedingEntry {
-  date: string;
+  date?: string | null;
 }
 
 export type Interpretation = "normal" | "abnormal" | "critical" | "unknown" | (string & {});
 
 export interface LabReportResult {
-  test_name: string;
-  value: string;
-  sample_type?: "urine" | "serum_plasma_blood" | "capillary_blood" | "stool" | "saliva" | "other" | "unknown" | (string & {});
-  measurement_kind?: "direct" | "calculated" | "ratio" | "unknown" | (string & {});
+  test_name?: string | null;
+  value?: string | null;
+  sample_type?: "urine" | "serum_plasma_blood" | "capillary_blood" | "stool" | "saliva" | "other" | "unknown" | (string & {}) | null;
+  measurement_kind?: "direct" | "calculated" | "ratio" | "unknown" | (string & {}) | null;
   type?: LabReportResultType | null;
   units?: string | null;
   max_reference_range?: number | null;
   min_reference_range?: number | null;
   source_panel_name?: string | null;
-  sensitivity?: "sensitive" | "insensitive" | "unknown" | (string & {});
+  sensitivity?: "sensitive" | "insensitive" | "unknown" | (string & {}) | null;
   loinc_matches?: LoincMatch[] | null;
   loinc_match_status?: "auto_match" | "needs_review" | "no_match" | null;
   interpretation?: Interpretation | null;
@@ -3183,22 +3189,22 @@ export type Labs =
   | (string & {});
 
 export interface LngLat {
-  lng: number;
-  lat: number;
+  lng?: number | null;
+  lat?: number | null;
 }
 
 export interface LoincMatch {
-  loinc_code: string;
-  loinc_name: string;
-  display_name?: string;
-  aliases?: string[];
-  confidence_score: number;
+  loinc_code?: string | null;
+  loinc_name?: string | null;
+  display_name?: string | null;
+  aliases?: string[] | null;
+  confidence_score?: number | null;
 }
 
 export interface Macros {
   carbs?: number | null;
   protein?: number | null;
-  fats?: Fats;
+  fats?: Fats | null;
   alcohol?: number | null;
   water?: number | null;
   fibre?: number | null;
@@ -3225,10 +3231,10 @@ export type MatchReviewResolutionAction = "accept" | "reject" | "unsure" | (stri
 export type MatchReviewStatus = "matched" | "pending_customer_review" | "pending_ops_review" | "resolved" | (string & {});
 
 export interface MatchReviewWebhookPayload {
-  id: string;
-  status: MatchReviewStatus;
-  decision_code: MatchDecisionCode;
-  sub_reason_codes?: MatchSubReasonCode[];
+  id?: string | null;
+  status?: MatchReviewStatus | null;
+  decision_code?: MatchDecisionCode | null;
+  sub_reason_codes?: MatchSubReasonCode[] | null;
   resolution_action?: MatchReviewResolutionAction | null;
   resolved_user_id?: string | null;
   resolved_order_id?: string | null;
@@ -3238,27 +3244,27 @@ export type MatchSubReasonCode = "lab_account_mismatch" | (string & {});
 
 export interface MealInDBBase_ClientFacingSource_ {
   id: string;
-  user_id: string;
-  priority_id: number;
-  source_id: number;
-  provider_id: string;
-  timestamp: string;
-  calendar_date: string;
-  name: string;
-  energy: Energy | null;
-  macros: Macros | null;
-  micros: Micros | null;
-  data?: Record<string, ClientFacingFood>;
-  source: ClientFacingSource;
-  created_at: string;
-  updated_at: string;
+  user_id?: string | null;
+  priority_id?: number | string | null;
+  source_id?: number | string | null;
+  provider_id?: string | null;
+  timestamp?: string | null;
+  calendar_date?: string | null;
+  name?: string | null;
+  energy?: Energy | null;
+  macros?: Macros | null;
+  micros?: Micros | null;
+  data?: Record<string, ClientFacingFood> | null;
+  source?: ClientFacingSource | null;
+  created_at?: string | null;
+  updated_at?: string | null;
   source_app_id?: string | null;
   source_device_id?: string | null;
 }
 
 export interface MenstrualFlowEntry {
-  date: string;
-  flow: "unspecified" | "none" | "light" | "medium" | "heavy" | (string & {});
+  date?: string | null;
+  flow?: "unspecified" | "none" | "light" | "medium" | "heavy" | (string & {}) | null;
 }
 
 export interface Micros {
@@ -3380,22 +3386,22 @@ export type OrderTopLevelStatus =
 export type OrderTransactionStatus = "active" | "completed" | "cancelled" | (string & {});
 
 export interface OvulationTestEntry {
-  date: string;
-  test_result: "negative" | "positive" | "luteinizing_hormone_surge" | "estrogen_surge" | "indeterminate" | (string & {});
+  date?: string | null;
+  test_result?: "negative" | "positive" | "luteinizing_hormone_surge" | "estrogen_surge" | "indeterminate" | (string & {}) | null;
 }
 
 export interface ParsedLabReportData {
-  metadata: ResultMetadata;
-  results: LabReportResult[];
+  metadata?: ResultMetadata | null;
+  results?: LabReportResult[] | null;
 }
 
 export interface ParsingJob {
-  id: string;
-  status: ParsingJobStatus;
+  id?: string | null;
+  status?: ParsingJobStatus | null;
   failure_reason?: ParsingJobFailureReason | null;
   data?: ParsedLabReportData | null;
-  needs_human_review: boolean;
-  is_reviewed: boolean;
+  needs_human_review?: boolean | null;
+  is_reviewed?: boolean | null;
 }
 
 export type ParsingJobFailureReason =
@@ -3409,31 +3415,31 @@ export type ParsingJobFailureReason =
 export type ParsingJobStatus = "upload_pending" | "started" | "completed" | "failed" | (string & {});
 
 export interface PatientAddressCompatible {
-  receiver_name?: string;
-  first_line: string;
+  receiver_name?: string | null;
+  first_line?: string | null;
   second_line?: string | null;
-  city: string;
-  state: string;
-  zip: string;
-  country: string;
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+  country?: string | null;
   access_notes?: string | null;
   phone_number?: string | null;
 }
 
 export interface ProviderConnectionCreated {
-  user_id: string;
-  source: ClientFacingProvider;
-  provider: ClientFacingProvider;
-  external_user_id: string | null;
-  resource_availability: Record<string, ResourceAvailability>;
+  user_id?: string | null;
+  source?: ClientFacingProvider | null;
+  provider?: ClientFacingProvider | null;
+  external_user_id?: string | null;
+  resource_availability?: Record<string, ResourceAvailability> | null;
 }
 
 export interface ProviderConnectionError {
-  provider: string;
-  user_id: string;
-  message: string;
-  error_type: "token_refresh_failed" | "webhook_registration_failed" | "user_not_found" | "deregistered_per_provider" | "required_scopes_not_granted" | "provider_credential_error" | "provider_password_expired" | "unknown" | (string & {});
-  error_details: string;
+  provider?: string | null;
+  user_id?: string | null;
+  message?: string | null;
+  error_type?: "token_refresh_failed" | "webhook_registration_failed" | "user_not_found" | "deregistered_per_provider" | "required_scopes_not_granted" | "provider_credential_error" | "provider_password_expired" | "unknown" | (string & {}) | null;
+  error_details?: string | null;
 }
 
 export type Providers =
@@ -3481,13 +3487,13 @@ export type Providers =
   | (string & {});
 
 export interface Question {
-  id: number;
-  required: boolean;
-  code: string;
-  value: string;
-  type: QuestionType;
-  sequence: number;
-  answers: Answer[];
+  id?: number | string | null;
+  required?: boolean | null;
+  code?: string | null;
+  value?: string | null;
+  type?: QuestionType | null;
+  sequence?: number | null;
+  answers?: Answer[] | null;
   constraint?: string | null;
   default?: string | null;
 }
@@ -3504,7 +3510,7 @@ export type Race =
   | (string & {});
 
 export interface ResourceAvailability {
-  status: Availability;
+  status?: Availability | null;
   scope_requirements?: ScopeRequirementsGrants | null;
 }
 
@@ -3512,7 +3518,7 @@ export interface ResultMetadata {
   patient_first_name?: string | null;
   patient_last_name?: string | null;
   dob?: string | null;
-  gender?: "male" | "female" | "other" | (string & {});
+  gender?: "male" | "female" | "other" | (string & {}) | null;
   lab_name?: string | null;
   date_reported?: string | null;
   date_collected?: string | null;
@@ -3520,19 +3526,19 @@ export interface ResultMetadata {
 }
 
 export interface ScopeRequirementsGrants {
-  user_granted: ScopeRequirements_str_;
-  user_denied: ScopeRequirements_str_;
+  user_granted?: ScopeRequirements_str_ | null;
+  user_denied?: ScopeRequirements_str_ | null;
 }
 
 export interface ScopeRequirements_str_ {
-  required: string[];
-  optional: string[];
+  required?: string[] | null;
+  optional?: string[] | null;
 }
 
 export type Sex = "female" | "male" | "other" | (string & {});
 
 export interface SexualActivityEntry {
-  date: string;
+  date?: string | null;
   protection_used?: boolean | null;
 }
 
@@ -3545,14 +3551,14 @@ export type SexualOrientation =
   | (string & {});
 
 export interface ShippingAddress {
-  receiver_name: string;
-  first_line: string;
+  receiver_name?: string | null;
+  first_line?: string | null;
   second_line?: string | null;
-  city: string;
-  state: string;
-  zip: string;
-  country: string;
-  phone_number: string;
+  city?: string | null;
+  state?: string | null;
+  zip?: string | null;
+  country?: string | null;
+  phone_number?: string | null;
 }
 
 export type SleepSummaryState = "tentative" | "confirmed" | (string & {});
@@ -3560,11 +3566,11 @@ export type SleepSummaryState = "tentative" | "confirmed" | (string & {});
 export type SleepType = "long_sleep" | "short_sleep" | "acknowledged_nap" | "unknown" | (string & {});
 
 export interface USAddress {
-  first_line: string;
+  first_line?: string | null;
   second_line?: string | null;
-  city: string;
-  state: string;
-  zip_code: string;
+  city?: string | null;
+  state?: string | null;
+  zip_code?: string | null;
   unit?: string | null;
   access_notes?: string | null;
 }

@@ -1,0 +1,103 @@
+/**
+ * The log lines wearhook writes about deliveries. Each carries a stable `code`, the provider, the
+ * event type and the delivery key, and never the payload, a header value or a secret: issue paths and
+ * messages come from the schemas, not from the payload's values.
+ */
+import type { Drift, ValidationIssue } from '../validation/drift.js';
+import { DriftCounter } from './drift-counter.js';
+import { resolveLogger, type LoggerOption, type WearhookLogger } from './logger.js';
+
+/** The stable codes of wearhook's log lines. */
+export const LOG_CODES = {
+  quarantined: 'delivery_quarantined',
+  unknown: 'unknown_event_type',
+  drift: 'schema_drift',
+  handlerFailed: 'handler_failed',
+  dispatchFailed: 'dispatch_failed',
+  refused: 'delivery_refused',
+} as const;
+
+/** What every delivery line names. */
+export interface DeliveryRef {
+  readonly provider: string;
+  readonly eventType: string;
+  readonly deliveryKey: string;
+}
+
+/** The most issues a quarantine line lists (the gate reports one; a custom validator may report more). */
+const MAX_LOGGED_ISSUES = 5;
+
+/** One receiver's (or application's) delivery log: a logger and the drift counter it dedups with. */
+export class DeliveryLog {
+  readonly logger: WearhookLogger;
+  private readonly driftCounter: DriftCounter;
+
+  constructor(option?: LoggerOption, driftCounter: DriftCounter = new DriftCounter()) {
+    this.logger = resolveLogger(option);
+    this.driftCounter = driftCounter;
+  }
+
+  /** A delivery failed its gate: acknowledged (unless strict) and kept, but no `on(type)` handler runs. */
+  quarantined(delivery: DeliveryRef, issues: readonly ValidationIssue[]): void {
+    this.logger.warn(
+      { code: LOG_CODES.quarantined, ...delivery, issues: issues.slice(0, MAX_LOGGED_ISSUES) },
+      `${delivery.provider} ${delivery.eventType} delivery quarantined: it lacks what wearhook needs to build the event`,
+    );
+  }
+
+  /** A delivery of an event type the provider is not known to send. */
+  unknown(delivery: DeliveryRef): void {
+    this.logger.warn({ code: LOG_CODES.unknown, ...delivery }, `${delivery.provider} delivery of unknown event type ${JSON.stringify(delivery.eventType)} kept unhandled`);
+  }
+
+  /**
+   * A typed event whose payload differs from the provider's published schema. Each (provider, type,
+   * path) is logged the 1st, 10th, 100th... time with its count (see `DriftCounter`); a delivery
+   * whose paths were all logged before writes nothing.
+   */
+  drift(delivery: DeliveryRef, drift: Drift): void {
+    const paths: { path: string; message: string; count: number }[] = [];
+    for (const issue of drift.issues) {
+      const count = this.driftCounter.see(delivery.provider, delivery.eventType, issue.path);
+      if (count !== undefined) paths.push({ ...issue, count });
+    }
+    if (paths.length === 0) return;
+    this.logger.info(
+      { code: LOG_CODES.drift, ...delivery, issues: paths, truncated: drift.truncated },
+      `${delivery.provider} ${delivery.eventType} differs from the provider's published schema; delivered as a typed event with drift`,
+    );
+  }
+
+  /** An `on(type)` handler threw or rejected. Logs the error's name and message, not its stack. */
+  handlerFailure(delivery: DeliveryRef, error: unknown): void {
+    this.logger.error(
+      { code: LOG_CODES.handlerFailed, ...delivery, error: describeError(error) },
+      `A handler failed for ${delivery.provider} ${delivery.eventType}`,
+    );
+  }
+
+  /**
+   * The inbox worker or the store failed around a delivery (claim, record upsert, complete, a handler
+   * timeout, a delivery given up as dead). Logs the error's name and message, not its stack.
+   */
+  dispatchFailure(delivery: DeliveryRef, error: unknown): void {
+    this.logger.error(
+      { code: LOG_CODES.dispatchFailed, ...delivery, error: describeError(error) },
+      `The inbox worker failed for ${delivery.provider} ${delivery.eventType}`,
+    );
+  }
+
+  /**
+   * A request answered with an error status. `errorCode` is the response's stable error code; the
+   * delivery key and type are given when known by then.
+   */
+  refused(request: { readonly provider: string; readonly status: number; readonly errorCode: string; readonly eventType?: string; readonly deliveryKey?: string }): void {
+    const level = request.status >= 500 ? 'error' : 'warn';
+    this.logger[level]({ code: LOG_CODES.refused, ...request }, `${request.provider} delivery refused with ${request.status} ${request.errorCode}`);
+  }
+}
+
+function describeError(error: unknown): { readonly name: string; readonly message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: typeof error, message: String(error) };
+}

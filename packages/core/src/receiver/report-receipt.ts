@@ -1,0 +1,29 @@
+import type { EventHub } from '../events/event-hub.js';
+import type { ProviderName } from '../events/webhook-event.js';
+import type { DeliveryLog } from '../logging/delivery-log.js';
+import type { Classified } from './payload-stages.js';
+
+/**
+ * What is said about a delivery once, when it is received (or, with a store, first persisted): a
+ * quarantined or unknown delivery and a typed event with drift each leave a log line, and drift is
+ * handed to `onDrift`. Done at receipt only, so a delivery dispatched later, retried or reclaimed after
+ * a crash is not reported twice.
+ */
+export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): void {
+  const { received, quarantine } = classified;
+  const ref = { provider, eventType: received.type, deliveryKey: received.deliveryKey };
+  if (quarantine !== undefined) {
+    if (quarantine.kind === 'unknown') log.unknown(ref);
+    else log.quarantined(ref, quarantine.event.issues);
+    return;
+  }
+  const { drift } = received;
+  if (drift === undefined) return;
+  log.drift(ref, drift);
+  const event = { provider, type: received.type, deliveryKey: received.deliveryKey, receivedAt: received.receivedAt, drift };
+  void hub.emitDrift(event).then((failures) => {
+    for (const failure of failures) {
+      hub.reportError({ provider, phase: 'handler', error: failure.error, deliveryKey: received.deliveryKey, eventType: received.type });
+    }
+  });
+}
