@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 
-// ajv is a build-time tool of the generator only: the validators it writes import nothing of it. It
-// is resolved from @wearhook/core, whose dependency it has been; only the little used here is typed.
+// ajv is a build-time tool of the generator only (a devDependency of the workspace): the validators it
+// writes import nothing of it. Only the little used here is typed.
 interface AjvInstance {
   addSchema(schema: object): unknown;
 }
 type AjvClass = new (options: Record<string, unknown>) => AjvInstance;
-const require = createRequire(new URL('../../packages/core/package.json', import.meta.url));
+const require = createRequire(import.meta.url);
 const { Ajv } = require('ajv') as { Ajv: AjvClass };
 const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
 
