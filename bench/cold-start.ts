@@ -3,7 +3,7 @@
 // compiles that event type's schema). Times are milliseconds since the process started
 // (performance.timeOrigin), medians over several spawns.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -26,19 +26,15 @@ interface ChildOutcome {
   readonly doneMs: number;
 }
 
-function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? tsFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [join(dir, entry.name)] : [],
-  );
-}
-
-/** Compiles core's sources file by file (no bundling, like `tsc`'s output) into bench/node_modules/.cache/wearhook-bench/cold-start. */
+/** Compiles core's root entry as the published build ships it (one bundled file) into bench/node_modules/.cache/wearhook-bench/cold-start. */
 async function compile(): Promise<{ coreIndex: string; child: string }> {
   const out = join(CACHE_DIR, 'cold-start');
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const coreSrc = join(REPO_DIR, 'packages', 'core', 'src');
-  await build({ entryPoints: tsFiles(coreSrc), outdir: join(out, 'core'), outbase: coreSrc, format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
+  // Bundled per entry point with dependencies left external, as the published ESM build is
+  // (scripts/build-package.ts, rolldown): one file to load, not one per module.
+  await build({ entryPoints: [join(coreSrc, 'index.ts')], outfile: join(out, 'core', 'index.js'), format: 'esm', platform: 'node', target: 'node20', bundle: true, packages: 'external', logLevel: 'error' });
   await build({ entryPoints: [benchPath('children', 'cold-start-child.ts')], outfile: join(out, 'child.mjs'), format: 'esm', platform: 'node', target: 'node20', bundle: false, logLevel: 'error' });
   // An installed package has a package.json saying it is ESM; without one Node guesses the module
   // syntax of every file (12–30 ms that no user pays).
@@ -91,7 +87,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     title: 'Cold start',
     node: process.version,
     intro: [
-      `@wearhook/core compiled file by file to JavaScript (esbuild, as \`tsc\` would emit it; no bundling) and loaded by a bare \`node\` process, ` +
+      `@wearhook/core's root entry bundled to one ESM file with its dependencies external (esbuild; the published build is bundled the same way by rolldown) and loaded by a bare \`node\` process, ` +
         `median of ${spawns} spawns. Times from \`performance.now()\`, i.e. since the process started (\`performance.timeOrigin\`), except the rows marked “duration”.`,
     ],
     tables: [{ title: 'Milliseconds, median of spawns', headers: ['Step', 'ms', ''], rows, align: ['left', 'right', 'left'] }],

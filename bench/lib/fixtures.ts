@@ -198,9 +198,16 @@ export function distinctDeliveries(payload: PayloadId, count: number): Delivery[
       out.push(thryveDelivery(body, { compress: payload === 'thryve-zstd' }));
     }
   } else if (payload === 'terra') {
-    // Terra's delivery key is X-Terra-Trace-Id, which is not signed.
-    const base = terraDelivery(json);
-    for (let i = 0; i < count; i++) out.push({ body: base.body, headers: { ...base.headers, 'x-terra-trace-id': `bench-trace-${i}` } });
+    // Terra's delivery key is a hash of the body (its trace id is not signed): vary the activity's
+    // summary id (same length) for distinct bodies, each with its own trace id as Terra sends them.
+    const template = json.toString('latin1');
+    const summaryId = /"summary_id":"([^"]{12,})"/.exec(template)?.[1];
+    if (summaryId === undefined) throw new Error('bench: the Terra sample has no summary_id to vary');
+    for (let i = 0; i < count; i++) {
+      const varied = `${summaryId.slice(0, -12)}${String(i).padStart(12, '0')}`;
+      const body = i === 0 ? json : Buffer.from(template.replace(summaryId, varied), 'latin1');
+      out.push(terraDelivery(body, { traceId: `bench-trace-${i}` }));
+    }
   } else {
     for (let i = 0; i < count; i++) out.push(vitalDelivery(json, { id: `msg_bench_${String(i).padStart(10, '0')}` }));
   }
