@@ -51,7 +51,7 @@ export interface DispatcherOptions {
   readonly backoff?: BackoffOptions;
   /** Claim only deliveries of these providers (see `ClaimOptions.providers`); read at each claim. Default: all. */
   readonly providers?: readonly ProviderName[];
-  /** Deliveries dispatched at the same time. Default 4. */
+  /** Deliveries dispatched at the same time (handlers running, and their record and completion writes). Default 32. */
   readonly concurrency?: number;
   /**
    * How many deliveries handed over in process (`reserve`) may wait for a free slot. Past it, `reserve`
@@ -129,7 +129,7 @@ export const DISPATCHER_DEFAULTS = {
   leaseMs: 60_000,
   pollIntervalMs: 1_000,
   maxAttempts: 8,
-  concurrency: 4,
+  concurrency: 32,
   maxQueued: 1_000,
   handlerTimeoutMs: 5 * 60_000,
 } as const;

@@ -6,6 +6,24 @@ import type { Drift } from '../validation/drift.js';
 import { runHandlers } from '../receiver/run-handlers.js';
 import type { ClaimedDelivery, WebhookStore } from '../stores/webhook-store.js';
 
+/**
+ * Records written per store call. A Vital timeseries at the body limit carries about 10^5 samples, one
+ * record each: written in one call, that is one transaction holding the event loop for seconds. In
+ * chunks, each commit is short and other deliveries' writes and requests run in between. A crash
+ * between chunks leaves some written: the retry writes them again, a no-op (same version).
+ */
+export const RECORDS_PER_WRITE = 500;
+
+async function upsertInChunks(store: Pick<WebhookStore, 'upsertRecords'>, provider: ProviderDefinition<unknown>['name'], records: readonly RecordRef[], receivedAt: Date): Promise<void> {
+  if (records.length <= RECORDS_PER_WRITE) {
+    await store.upsertRecords(provider, records, { receivedAt });
+    return;
+  }
+  for (let start = 0; start < records.length; start += RECORDS_PER_WRITE) {
+    await store.upsertRecords(provider, records.slice(start, start + RECORDS_PER_WRITE), { receivedAt });
+  }
+}
+
 /** Handlers failed: already reported one by one to `onError`, and the delivery is retried. */
 export class HandlersFailed extends AggregateError {
   override name = 'HandlersFailed';
@@ -35,9 +53,7 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
   hub: EventHub<EventMap>,
 ): ProviderDispatch {
   async function dispatch(delivery: ClassifiedDelivery<Event>, receivedAt: Date): Promise<void> {
-    if (delivery.kind === 'event') {
-      await store.upsertRecords(provider.name, delivery.event.records, { receivedAt });
-    }
+    if (delivery.kind === 'event') await upsertInChunks(store, provider.name, delivery.event.records, receivedAt);
     const failures = await runHandlers(hub, provider.name, delivery);
     if (failures.length > 0) {
       // The messages go into the store's last_error, where an operator looks before requeueing.
