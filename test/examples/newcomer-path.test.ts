@@ -12,6 +12,18 @@ import { REPO_ROOT, freePort, sleep, waitUntil } from '../support/app-processes.
 // secrets, paths or the CLI's arguments, this fails.
 
 const run = promisify(execFile);
+
+/**
+ * The environment a newcomer's shell has: ours without NODE_OPTIONS (vitest's) and without the
+ * `npm_*` variables an enclosing npm or npx sets (CI runs the suite under `npx -p node@24 ...`, and
+ * its `npm_config_package` would make the README's own `npx` try to install "node@24" instead).
+ */
+function newcomerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.NODE_OPTIONS;
+  for (const name of Object.keys(env)) if (name.toLowerCase().startsWith('npm_')) delete env[name];
+  return env;
+}
 const README = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
 
 /** The first fenced block of `language` after `heading`, as lines. */
@@ -40,8 +52,7 @@ beforeAll(async () => {
   // `install && start`: the workspace is installed already; the start half runs verbatim.
   const start = startLine.split(' && ').at(-1)!;
   expect(start).toBe('npx -y pnpm@10.34.9 --dir examples/express-app start');
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), WEARHOOK_DB: join(dir, 'inbox.db') };
-  delete env.NODE_OPTIONS;
+  const env = newcomerEnv({ PORT: String(port), WEARHOOK_DB: join(dir, 'inbox.db') });
   // Its own process group, so the whole tree (npx, pnpm, tsx, node) is ended together.
   app = spawn('bash', ['-c', start], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   app.stdout!.setEncoding('utf8').on('data', (chunk: string) => void (stdout += chunk));
@@ -70,8 +81,7 @@ describe("the README's newcomer path", () => {
 
   it.each(sendLines.map((line) => [providerOf(line), line]))('%s: the CLI line gets 204 and the example handles the event', async (provider, line) => {
     const command = line.replaceAll('localhost:3000', `localhost:${port}`);
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    delete env.NODE_OPTIONS;
+    const env = newcomerEnv();
     const { stdout: cliOut } = await run('bash', ['-c', command], { cwd: REPO_ROOT, env, timeout: 60_000 });
     expect(cliOut).toMatch(new RegExp(`204 from http://localhost:${port}/webhooks/${provider}: ${provider} `));
     const type = line.split('--type ')[1]!.split(' ')[0]!;
