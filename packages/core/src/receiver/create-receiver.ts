@@ -46,6 +46,9 @@ export function createReceiver<
   const hub = new EventHub<EventMap>((event) => logReportedError(log, event));
   const anyHub = hub as EventHub<unknown>;
   const { store } = options;
+  /** Worker, store and post-ack failures, as `onError` sees them (and the logger). */
+  const reportDispatchError = (error: unknown, delivery?: { readonly deliveryKey: string; readonly eventType: string }): void =>
+    hub.reportError({ provider: provider.name, phase: 'dispatch', error, deliveryKey: delivery?.deliveryKey, eventType: delivery?.eventType });
 
   let inbox: InboxMembership | undefined;
   let acknowledger: Acknowledger;
@@ -63,14 +66,7 @@ export function createReceiver<
       worker,
       retentionMs: options.retentionMs,
       bodyRetentionMs: options.bodyRetentionMs,
-      reportError: (error, context) =>
-        hub.reportError({
-          provider: provider.name,
-          phase: 'dispatch',
-          error,
-          deliveryKey: context.delivery?.deliveryKey,
-          eventType: context.delivery?.eventType,
-        }),
+      reportError: (error, context) => reportDispatchError(error, context.delivery),
     });
     acknowledger = persistThenAcknowledge({
       provider: provider.name,
@@ -80,7 +76,7 @@ export function createReceiver<
       worker: inbox.worker,
       waitUntil,
       log,
-      reportError: (error) => hub.reportError({ provider: provider.name, phase: 'dispatch', error }),
+      reportError: (error) => reportDispatchError(error),
     });
   }
 

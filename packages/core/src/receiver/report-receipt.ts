@@ -11,14 +11,15 @@ import type { Classified } from './payload-stages.js';
  */
 export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): void {
   const { received, quarantine } = classified;
+  // The common case (a valid event without drift) says nothing and allocates nothing.
+  if (quarantine === undefined && received.drift === undefined) return;
   const ref = { provider, eventType: received.type, deliveryKey: received.deliveryKey };
   if (quarantine !== undefined) {
     if (quarantine.kind === 'unknown') log.unknown(ref);
     else log.quarantined(ref, quarantine.event.issues);
     return;
   }
-  const { drift } = received;
-  if (drift === undefined) return;
+  const drift = received.drift!;
   log.drift(ref, drift);
   const event = { provider, type: received.type, deliveryKey: received.deliveryKey, receivedAt: received.receivedAt, drift };
   void hub.emitDrift(event).then((failures) => {
