@@ -74,8 +74,9 @@ describe('D3: a flood of large unauthenticated bodies (issue 10, item 3)', () =>
     // Every request is answered: 401 once read, 503 with Retry-After before being buffered, or 408 when
     // the flood itself slows the upload past bodyTimeoutMs. A chunked sender still writing when its 503
     // (with Connection: close) arrives may see the socket closed under it (EPIPE, ECONNRESET) before it
-    // reads the answer: refused before buffering all the same.
-    const refusedMidUpload = chunked ? ['write EPIPE', 'read ECONNRESET', 'write ECONNRESET'] : [];
+    // reads the answer: refused before buffering all the same. So may a sender with a declared length
+    // that is refused by it (seen in CI: 59-77 of 128).
+    const refusedMidUpload = ['write EPIPE', 'read ECONNRESET', 'write ECONNRESET'];
     for (const result of outcome.result) {
       expect(['invalid_signature', 'too_many_bytes_in_flight', 'body_timeout', ...refusedMidUpload], facts).toContain(codeOf(result));
       if (codeOf(result) === 'too_many_bytes_in_flight') {
