@@ -316,6 +316,14 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
   }
 }
 
+function baselineProfileEnv(settings: Settings, order: readonly SubjectSpec[]): Record<string, string> {
+  const first = order[0];
+  if (settings.cpuProfDir === undefined || first === undefined) return {};
+  const dir = join(settings.cpuProfDir, `${first.id}-node${process.versions.node.split('.')[0]}`);
+  mkdirSync(dir, { recursive: true });
+  return { WEARHOOK_BENCH_CPU_PROF_DIR: dir };
+}
+
 /** The app process's profile of the measured load (see the preload), the top functions by self time. */
 function printProfile(dir: string, pid: number, id: string, log: (line: string) => void): void {
   const file = readdirSync(dir).find((name) => name === `${pid}.load.cpuprofile`);
@@ -351,7 +359,8 @@ export async function run(options: GroupOptions): Promise<Section> {
         name: 'baselines',
         command: [process.execPath, ...tsNodeArgs(benchPath('children', 'inbox-baselines.ts'))],
         cwd: REPO_DIR,
-        env: { ...APP_SECRET_ENV },
+        // Profiled like the examples (its first measured subject), so a profile has its baseline beside it.
+        env: { ...APP_SECRET_ENV, ...baselineProfileEnv(settings, order) },
         appScript: 'inbox-baselines.ts',
         port: await freePort(),
       });

@@ -82,7 +82,10 @@ const byReceipt = (a: DeliveryRow, b: DeliveryRow) => a.receivedAtMs < b.receive
 export function createMemoryStore(): WebhookStore {
   const deliveries = new Map<string, DeliveryRow>();
   const byId = new Map<number, DeliveryRow>();
-  const records = new Map<string, RecordRow>();
+  // By owner (provider and user), then by kind and key: a delivery's records share one owner, so an
+  // upsert does one lookup in the large map and the rest in that user's small one (25 lookups in a map
+  // of every record ever kept cost ~3 µs each in cache misses), and reading a user's records is a lookup.
+  const recordsByOwner = new Map<string, Map<string, RecordRow>>();
   const due = new Map<ProviderName, IndexedHeap<DeliveryRow>>();
   const leases = new IndexedHeap(byLeaseEnd, slot('leaseSlot'));
   const retained = new IndexedHeap(byReceipt, slot('retainedSlot'));
@@ -326,11 +329,20 @@ export function createMemoryStore(): WebhookStore {
         const receivedAtMs = (options?.receivedAt ?? new Date()).getTime();
         const nowMs = Date.now();
         let applied = 0;
+        // prepareRecords sorts by user first: consecutive records mostly share their owner's map.
+        let owner: Map<string, RecordRow> | undefined;
+        let ownerId = '';
         for (const record of prepared) {
-          const identity = JSON.stringify([provider, record.userId, record.kind, record.key]);
-          const stored = records.get(identity);
+          if (owner === undefined || ownerId !== record.userId) {
+            ownerId = record.userId;
+            const ownerKey = `${provider}:${ownerId}`;
+            owner = recordsByOwner.get(ownerKey);
+            if (owner === undefined) recordsByOwner.set(ownerKey, (owner = new Map()));
+          }
+          const identity = `${record.kind.length}:${record.kind}${record.key}`;
+          const stored = owner.get(identity);
           if (stored !== undefined && !outranks({ version: record.version, receivedAtMs }, stored)) continue;
-          records.set(identity, {
+          owner.set(identity, {
             provider,
             kind: record.kind,
             userId: record.userId,
@@ -348,13 +360,8 @@ export function createMemoryStore(): WebhookStore {
 
     getRecords: (query: { readonly provider: ProviderName; readonly userId: string; readonly kind?: string }) =>
       run(() =>
-        [...records.values()]
-          .filter(
-            (row) =>
-              row.provider === query.provider &&
-              row.userId === query.userId &&
-              (query.kind === undefined || row.kind === query.kind),
-          )
+        [...(recordsByOwner.get(`${query.provider}:${query.userId}`)?.values() ?? [])]
+          .filter((row) => query.kind === undefined || row.kind === query.kind)
           .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key))
           .map(toRecord),
       ),
@@ -367,7 +374,8 @@ export function createMemoryStore(): WebhookStore {
 }
 
 function deliveryIdentity(provider: ProviderName, deliveryKey: string): string {
-  return JSON.stringify([provider, deliveryKey]);
+  // Provider names contain no colon, so the first one ends the provider.
+  return `${provider}:${deliveryKey}`;
 }
 
 function toJson(value: unknown): string | undefined {

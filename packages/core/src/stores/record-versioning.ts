@@ -37,18 +37,28 @@ export function prepareRecords(records: readonly RecordRef[]): PreparedRecord[] 
   const winners = new Map<string, PreparedRecord>();
   for (const record of records) {
     const prepared = prepareRecord(record);
-    const identity = JSON.stringify([prepared.userId, prepared.kind, prepared.key]);
+    const identity = recordIdentity(prepared.userId, prepared.kind, prepared.key);
     const current = winners.get(identity);
-    // Records of one batch share their delivery's receipt time, so only versions can tell them apart.
-    if (current === undefined || !outranks(sameDelivery(current), sameDelivery(prepared))) {
+    // Records of one batch share their delivery's receipt time, so only versions can tell them apart:
+    // the later one wins unless the current one has the larger version (`outranks` at equal times).
+    if (current === undefined || !outranksInBatch(current.version, prepared.version)) {
       winners.set(identity, prepared);
     }
   }
   return [...winners.values()].sort(compareIdentity);
 }
 
-function sameDelivery(record: PreparedRecord): RecordRank {
-  return { version: record.version, receivedAtMs: 0 };
+/**
+ * One string per record identity (user, kind, key), distinct for distinct identities: each part but
+ * the last is prefixed by its length, so no choice of characters in a part can make two identities
+ * collide. Built once per record on the hot path, where `JSON.stringify` of an array cost several times more.
+ */
+export function recordIdentity(userId: string, kind: string, key: string): string {
+  return `${userId.length}:${userId}${kind.length}:${kind}${key}`;
+}
+
+function outranksInBatch(current: number | undefined, incoming: number | undefined): boolean {
+  return current !== undefined && (incoming === undefined || current > incoming);
 }
 
 function prepareRecord(record: RecordRef): PreparedRecord {

@@ -6,7 +6,12 @@ export type SqliteRow = Record<string, unknown>;
 
 /** The part of `node:sqlite`'s `StatementSync` the store uses. */
 export interface SqliteStatement {
+  /**
+   * Named parameters in an object, or positional ones as arguments. Positional binding costs about
+   * half as much per call (no lookup of each name), which counts for statements run once per record.
+   */
   run(parameters?: Record<string, SqliteValue>): { changes: number | bigint };
+  run(...positional: SqliteValue[]): { changes: number | bigint };
   get(parameters?: Record<string, SqliteValue>): SqliteRow | undefined;
   all(parameters?: Record<string, SqliteValue>): SqliteRow[];
 }

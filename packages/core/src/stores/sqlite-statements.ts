@@ -57,10 +57,13 @@ export const SQLITE_STATEMENTS = {
       WHERE state = 'completed' AND body IS NOT NULL AND received_at < $cutoff
       LIMIT $limit)`,
   getDelivery: `SELECT * FROM wearhook_deliveries WHERE provider = $provider AND delivery_key = $delivery_key`,
-  // The WHERE clause is `outranks` from record-versioning.ts; keep the two in step.
+  // The WHERE clause is `outranks` from record-versioning.ts; keep the two in step. Numbered
+  // parameters, bound positionally: it runs once per record, and binding by name made it 1.3-2.2x
+  // slower (163-226 against 99-130 µs per 25 records, Node 20): ?1 provider, ?2 user_id, ?3 kind, ?4 key, ?5 version, ?6 data,
+  // ?7 received_at, ?8 updated_at, the order in which the store's upsertRecords passes them.
   upsertRecord: `
     INSERT INTO wearhook_records (provider, user_id, kind, key, version, data, received_at, revision, updated_at)
-    VALUES ($provider, $user_id, $kind, $key, $version, $data, $received_at, 1, $updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)
     ON CONFLICT (provider, user_id, kind, key) DO UPDATE SET
       version = excluded.version, data = excluded.data, received_at = excluded.received_at,
       revision = revision + 1, updated_at = excluded.updated_at

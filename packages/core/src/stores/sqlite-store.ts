@@ -237,16 +237,8 @@ function openStore(
       return write('write records', () => {
         let applied = 0;
         for (const record of prepared) {
-          const result = sql.upsertRecord.run({
-            provider,
-            user_id: record.userId,
-            kind: record.kind,
-            key: record.key,
-            version: record.version ?? null,
-            data: record.dataJson,
-            received_at: receivedAt,
-            updated_at: updatedAt,
-          });
+          // In the order of the statement's numbered parameters (sqlite-statements.ts).
+          const result = sql.upsertRecord.run(provider, record.userId, record.kind, record.key, record.version ?? null, record.dataJson, receivedAt, updatedAt);
           if (changed(result)) applied += 1;
         }
         return { applied };

@@ -596,6 +596,23 @@ export function describeWebhookStoreContract(
         expect(await store.getRecords({ provider: 'terra', userId: 'user-1' })).toEqual([]);
       });
 
+      it('keeps identities apart whose parts would run together (user, kind, key joined by any separator)', async () => {
+        const joined = [
+          record('c', 1, 'kind b:, key c', { kind: 'b:', userId: 'a' }),
+          record(':c', 1, 'kind b, key :c', { kind: 'b', userId: 'a' }),
+          record('c', 1, 'user a:b', { kind: '', userId: 'a:b' }),
+          record('b:c', 1, 'empty kind', { kind: '', userId: 'a' }),
+          record('1:bc', 1, 'length-like key', { kind: '', userId: 'a' }),
+          record('c', 1, 'kind 1:b', { kind: '1:b', userId: 'a' }),
+        ];
+        expect(await store.upsertRecords('vital', joined, { receivedAt: T0 })).toEqual({ applied: joined.length });
+        const ofA = await store.getRecords({ provider: 'vital', userId: 'a' });
+        expect(ofA.map((r) => r.data).sort()).toEqual(['empty kind', 'kind 1:b', 'kind b, key :c', 'kind b:, key c', 'length-like key']);
+        expect((await store.getRecords({ provider: 'vital', userId: 'a:b' })).map((r) => r.data)).toEqual(['user a:b']);
+        // Not another provider's, though user, kind and key are the same.
+        expect(await store.getRecords({ provider: 'terra', userId: 'a' })).toEqual([]);
+      });
+
       it('keeps the newest version whatever the arrival order, counting only real changes', async () => {
         const versions = [1_700_000_000_000, 1_700_000_000_500, 1_700_000_001_000];
         const orders = [
