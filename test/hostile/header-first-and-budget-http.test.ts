@@ -5,6 +5,7 @@
 //   body budget answers 503 `too_many_bytes_in_flight` with Retry-After before buffering.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { killAllApps, REPO_ROOT } from '../support/app-processes.js';
 import { BOUNDS, mb, measureAttack, removeHostileDirs, startHostileApp, type HostileApp } from './support/hostile-app.js';
 import { sendLarge } from './support/send-large.js';
@@ -62,8 +63,9 @@ describe('D3: a flood of large unauthenticated bodies (issue 10, item 3)', () =>
     ['declared lengths (128 x 16 MiB)', 128, false],
     ['chunked bodies (64 x 16 MiB, no Content-Length)', 64, true],
     // Retried: on this 2-core machine the flood client, the app and the test share the cores, and the
-    // slowest fresh-connection ping went over 1 s in about 1 run of 3 (up to 2.2 s) while the memory and
-    // event-loop bounds held every time. A retry that fails again fails the suite.
+    // slowest fresh-connection ping went over 1 s in about 1 run of 3 (up to 2.9 s) while the memory and
+    // event-loop bounds held every time; the attacker now runs at the lowest priority (see `flood`). A
+    // retry that fails again fails the suite.
   ])('%s stay within the memory bound', { timeout: 120_000, retry: 2 }, async (_name, count, chunked) => {
     const outcome = await measureAttack(app, () => flood(app.url('/webhooks/terra'), count, 16 * MiB, chunked));
     const codes = outcome.result.map((result) => codeOf(result));
@@ -104,12 +106,17 @@ interface FloodResult {
 /** Runs fixtures/flood.ts in a child process and returns its results. */
 function flood(url: string, count: number, bytes: number, chunked: boolean): Promise<FloodResult[]> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const attacker = execFile(
       process.execPath,
       ['--import', 'tsx', 'test/hostile/fixtures/flood.ts', url, String(count), String(bytes), chunked ? '1' : '0'],
       { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' }, maxBuffer: 64 * 1024 * 1024, timeout: 110_000 },
       (error, stdout, stderr) => (error ? reject(new Error(`flood failed: ${stderr}`, { cause: error })) : resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as FloodResult[])),
     );
+    // A real attacker pumps its gigabytes on its own machine. Here it shares two cores with the app and
+    // the pinger, and at normal priority its CPU made the fresh-connection ping miss 1 s in about one
+    // run of three, which measured the test rig rather than wearhook. At the lowest priority it still
+    // floods as fast as the spare CPU allows.
+    if (attacker.pid !== undefined) setPriority(attacker.pid, 19);
   });
 }
 
