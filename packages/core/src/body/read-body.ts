@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type getRawBodyFunction from 'raw-body';
 import { WebhookError } from '../errors/webhook-error.js';
 import { headerValue, type BodySource, type IncomingHeaders } from '../http/webhook-request.js';
 import { overBudget, SHARED_BODY_BUDGET } from './body-budget.js';
@@ -59,28 +58,12 @@ function checkCapturedBuffer(buffer: Buffer, headers: IncomingHeaders, limits: B
   return buffer;
 }
 
-type GetRawBody = typeof getRawBodyFunction;
-
-let rawBody: Promise<GetRawBody> | undefined;
-
 /**
- * raw-body, imported by the first streamed body rather than at start-up: its dependencies (http-errors,
- * iconv-lite) take 15–30 ms to load, and applications whose framework hands wearhook the buffered body
- * never need it. A plain `import()` of the package name, so bundlers include it (a `createRequire`
- * would make bundled apps fail on every streamed delivery). While it loads, `readStream` listens for
- * the stream's 'error' and 'close' itself, so the stream is never left without a listener.
+ * Reads the stream to its end with the limits, and a reservation of the shared budget that is released
+ * on every path. Written here rather than with raw-body: the pipeline needs only bytes (no charset
+ * decoding), and raw-body's listeners, promise and its dependencies' load on the first streamed body
+ * (15-30 ms) were a measurable part of a small delivery's cost.
  */
-function loadRawBody(): Promise<GetRawBody> {
-  rawBody ??= import('raw-body').then(
-    (module) => module.default,
-    (error: unknown) => {
-      rawBody = undefined; // not cached, so a later delivery can try again
-      throw error;
-    },
-  );
-  return rawBody;
-}
-
 function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimits): Promise<Buffer> {
   const unusable = unusableStream(stream);
   if (unusable) return Promise.reject(unusable);
@@ -94,89 +77,78 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   let reserved = declared ?? 0;
 
   return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
     let settled = false;
-    const settle = (error: WebhookError | undefined, body?: Buffer): void => {
+    const settle = (error: WebhookError | undefined): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stream.off('close', onClose);
-      // Refused (timeout, budget, sender gone): the stream is paused or finished, so nothing more is
-      // buffered, and once the answer is written Node discards the rest of the body. What raw-body
-      // holds is garbage from then on. Node emits no 'close' on a request abandoned mid-body, so
-      // waiting for one would leak the reservation.
-      if (error) release();
-      if (error) reject(error);
-      else resolve(body ?? Buffer.alloc(0));
-    };
-    // The bytes stay reserved while they may be buffered: until raw-body finishes, the stream closes or
-    // the read is refused, whichever comes first, on every path.
-    let released = false;
-    const release = (): void => {
-      if (released) return;
-      released = true;
-      budget.release(reserved);
       stream.off('data', onData);
-      stream.off('close', release);
-    };
-    const onData = (chunk: Buffer): void => {
-      if (declared !== undefined || released) return;
-      if (budget.tryReserve(chunk.length)) {
-        reserved += chunk.length;
+      stream.off('end', onEnd);
+      stream.off('close', onClose);
+      // Read or refused, the bytes are no longer in flight here: what was read is the caller's now.
+      budget.release(reserved);
+      if (error === undefined) {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
         return;
       }
-      settle(overBudget(budget));
-      // As on timeout: not destroyed, so the 503 is written; it carries `Connection: close`.
+      // Refused (timeout, size, budget, sender gone): paused, so nothing more is buffered; the answer
+      // carries `Connection: close` and Node discards the rest of the body. Not destroyed, so the sender
+      // gets its answer.
       stream.unpipe();
       stream.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer | string): void => {
+      if (typeof chunk === 'string') {
+        settle(encodingSet());
+        return;
+      }
+      received += chunk.length;
+      if (received > limits.maxWireBytes) {
+        settle(wireTooLarge(limits.maxWireBytes, undefined, received));
+        return;
+      }
+      if (declared !== undefined && received > declared) {
+        settle(incomplete(`Received more than the ${declared} bytes Content-Length declares.`));
+        return;
+      }
+      if (declared === undefined) {
+        if (!budget.tryReserve(chunk.length)) {
+          settle(overBudget(budget));
+          return;
+        }
+        reserved += chunk.length;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      if (declared !== undefined && received !== declared) {
+        settle(incomplete(`Received ${received} bytes but Content-Length is ${declared}.`));
+      } else {
+        settle(undefined);
+      }
+    };
+    // A request abandoned mid-body emits 'close' (after 'aborted' and perhaps an 'error'), never 'end'.
+    const onClose = (): void => {
+      if (!stream.readableEnded) settle(incomplete('The sender closed the connection before the body was complete.'));
     };
     const timer = setTimeout(() => {
       settle(
         new WebhookError(
           'body_timeout',
-          `The request body did not arrive completely within limits.bodyTimeoutMs (${limits.bodyTimeoutMs} ms), ` +
+          `The request body did not arrive completely within limits.bodyTimeoutMs (${limits.bodyTimeoutMs} ms). ` +
             'If the sender is legitimately this slow, raise limits.bodyTimeoutMs.',
         ),
       );
-      // Not destroyed: the sender should get its 408. The error response carries `Connection: close`,
-      // so the HTTP server closes the socket as soon as the answer is written.
-      stream.unpipe();
-      stream.pause();
     }, limits.bodyTimeoutMs);
-    // raw-body ignores a bare 'close' (a destroyed stream without an error), which would otherwise wait
-    // for the timeout.
-    const onClose = (): void => {
-      if (!stream.readableEnded) settle(incomplete('The sender closed the connection before the body was complete.'));
-    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
     stream.on('close', onClose);
-    stream.on('close', release);
-    // Listening from now on, including while raw-body loads: an 'error' without a listener would crash
-    // the process. Left attached: the stream may still emit the error of a destroy() after we settle.
+    // Left attached after settling: the stream may still emit the error of a destroy(), and an 'error'
+    // without a listener would crash the process.
     stream.on('error', (error: unknown) => settle(incomplete('The sender closed the connection before the body was complete.', error)));
-    loadRawBody().then(
-      (getRawBody) => {
-        if (settled) return;
-        if (stream.destroyed) {
-          settle(incomplete('The sender closed the connection before the body was complete.'));
-          return;
-        }
-        getRawBody(stream, { limit: limits.maxWireBytes, length: declared ?? null }).then(
-          (body) => {
-            release();
-            settle(undefined, body);
-          },
-          (error: unknown) => {
-            release();
-            settle(fromRawBodyError(error, limits));
-          },
-        );
-        // After raw-body's listener, which has switched the stream to flowing mode; not before it, or
-        // bytes would flow (and be lost) while raw-body loads.
-        stream.on('data', onData);
-      },
-      (error: unknown) => {
-        settle(new WebhookError('internal_error', 'raw-body, a dependency of @wearhook/core, could not be loaded.', { cause: error }));
-      },
-    );
   });
 }
 
@@ -189,7 +161,7 @@ function unusableStream(stream: Readable): WebhookError | undefined {
   } else if (stream.readable === false || stream.destroyed) state = 'is no longer readable';
   else if (stream.readableDidRead) state = 'has already been partly read';
   else if (stream.readableFlowing === true && stream.readableLength === 0) state = 'is already being read';
-  if (state === undefined) return undefined;
+  if (state === undefined) return stream.readableEncoding === null ? undefined : encodingSet();
   return new WebhookError(
     'body_already_consumed',
     `The request stream ${state} by something mounted before wearhook (usually a body parser), so the ` +
@@ -197,29 +169,11 @@ function unusableStream(stream: Readable): WebhookError | undefined {
   );
 }
 
-function fromRawBodyError(error: unknown, limits: BodyLimits): WebhookError {
-  const details = (error ?? {}) as { type?: unknown; received?: unknown; expected?: unknown };
-  switch (details.type) {
-    case 'entity.too.large':
-      return wireTooLarge(limits.maxWireBytes, undefined, typeof details.received === 'number' ? details.received : undefined);
-    case 'request.size.invalid':
-      return incomplete(`Received ${String(details.received)} bytes but Content-Length is ${String(details.expected)}.`, error);
-    case 'stream.encoding.set':
-      return new WebhookError(
-        'body_already_consumed',
-        `Something called setEncoding() on the request stream, so it yields text instead of the raw bytes. ${KEEP_RAW_BYTES}`,
-        { cause: error },
-      );
-    case 'stream.not.readable':
-      return new WebhookError(
-        'body_already_consumed',
-        `The request stream is no longer readable. ${KEEP_RAW_BYTES}`,
-        { cause: error },
-      );
-    default:
-      // 'request.aborted' and stream errors such as ECONNRESET: the body will not arrive.
-      return incomplete('The sender closed the connection before the body was complete.', error);
-  }
+function encodingSet(): WebhookError {
+  return new WebhookError(
+    'body_already_consumed',
+    `Something called setEncoding() on the request stream, so it yields text instead of the raw bytes. ${KEEP_RAW_BYTES}`,
+  );
 }
 
 function incomplete(message: string, cause?: unknown): WebhookError {

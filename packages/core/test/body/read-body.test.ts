@@ -57,6 +57,11 @@ describe('readBody from a stream', () => {
     expect(error.message).toContain('Content-Length');
   });
 
+  it('400 body_incomplete when a stream sends more than Content-Length (Node\'s HTTP parser stops at it; other streams may not)', async () => {
+    const error = await expectWebhookError(readBody(streamOf(body), { 'content-length': String(body.length - 1) }, limits), 'body_incomplete');
+    expect(error.message).toContain(`${body.length - 1} bytes Content-Length declares`);
+  });
+
   it('408 body_timeout on a trickling stream, then pauses it so the 408 can still be answered', async () => {
     const stream = new PassThrough();
     stream.write('{"a":');

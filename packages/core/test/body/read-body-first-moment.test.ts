@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import type { BodyLimits } from '../../src/body/limits.js';
 import type * as ReadBodyModule from '../../src/body/read-body.js';
 
-// raw-body is loaded by the first streamed body, not at start-up. These run with a fresh copy of
-// read-body.ts each time, so each is that first body: loading must not open a moment in which the stream
-// has no reader (its error would be uncaught) or changes state unseen.
+// A streamed body is listened to from the call on: there must be no moment in which the stream has no
+// reader (its error would be uncaught) or changes state unseen. These run with a fresh copy of
+// read-body.ts each time, so each is also the process's first streamed body (which once loaded raw-body).
 
 const limits: BodyLimits = { maxWireBytes: 64 * 1024, maxDecodedBytes: 64 * 1024, bodyTimeoutMs: 2_000 };
 
@@ -21,7 +21,7 @@ async function errorCode(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('the first streamed body, which loads raw-body', () => {
+describe('the first streamed body, from the moment of the call', () => {
   it('is read in full', async () => {
     const readBody = await freshReadBody();
     const stream = new PassThrough();
