@@ -34,27 +34,22 @@ export interface PreparedRecord {
  * concurrent upserts lock rows in the same order and cannot deadlock.
  */
 export function prepareRecords(records: readonly RecordRef[]): PreparedRecord[] {
-  const winners = new Map<string, PreparedRecord>();
-  for (const record of records) {
-    const prepared = prepareRecord(record);
-    const identity = recordIdentity(prepared.userId, prepared.kind, prepared.key);
-    const current = winners.get(identity);
-    // Records of one batch share their delivery's receipt time, so only versions can tell them apart:
-    // the later one wins unless the current one has the larger version (`outranks` at equal times).
-    if (current === undefined || !outranksInBatch(current.version, prepared.version)) {
-      winners.set(identity, prepared);
+  // Sorted first (a stable sort: equal identities keep their order in the payload), then each run of
+  // equal identities reduced to its winner. No identity string or map entry per record: this runs for
+  // every record of every delivery, and payloads arrive mostly sorted already.
+  const sorted = records.map(prepareRecord).sort(compareIdentity);
+  const winners: PreparedRecord[] = [];
+  for (const prepared of sorted) {
+    const last = winners[winners.length - 1];
+    if (last === undefined || compareIdentity(last, prepared) !== 0) {
+      winners.push(prepared);
+    } else if (!outranksInBatch(last.version, prepared.version)) {
+      // Records of one batch share their delivery's receipt time, so only versions can tell them
+      // apart: the later one wins unless the earlier one has the larger version (`outranks` at equal times).
+      winners[winners.length - 1] = prepared;
     }
   }
-  return [...winners.values()].sort(compareIdentity);
-}
-
-/**
- * One string per record identity (user, kind, key), distinct for distinct identities: each part but
- * the last is prefixed by its length, so no choice of characters in a part can make two identities
- * collide. Built once per record on the hot path, where `JSON.stringify` of an array cost several times more.
- */
-export function recordIdentity(userId: string, kind: string, key: string): string {
-  return `${userId.length}:${userId}${kind.length}:${kind}${key}`;
+  return winners;
 }
 
 function outranksInBatch(current: number | undefined, incoming: number | undefined): boolean {
