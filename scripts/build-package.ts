@@ -12,6 +12,9 @@
 //
 // Entry points come from package.json: every `wearhook:source` file in `exports`, and each `bin`.
 //
+// Options (for bench/cold-start.ts, which loads exactly this output): `--out-dir=<dir>` builds into
+// <dir> instead of ./dist; `--no-declarations` skips the .d.ts files (the slow part, tsc).
+//
 // A new published package (packages/<name>) follows packages/express:
 // - `exports` entries `{ "wearhook:source": "./src/x.ts", "import": { types, default: ./dist/esm/x.js },
 //   "require": { types, default: ./dist/cjs/x.js } }`, the same without `wearhook:source` in
@@ -24,7 +27,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { build, type InputOptions, type OutputOptions } from 'rolldown';
 
 interface PackageJson {
@@ -37,6 +40,9 @@ interface PackageJson {
 }
 
 const ROOT = process.cwd();
+const outDirOption = process.argv.find((arg) => arg.startsWith('--out-dir='));
+const DIST = outDirOption === undefined ? join(ROOT, 'dist') : resolve(outDirOption.slice('--out-dir='.length));
+const withDeclarations = !process.argv.includes('--no-declarations');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
 
 /** `./src/stores/index.ts` -> `stores/index`: an entry's name is its source path, so dist mirrors src. */
@@ -95,7 +101,7 @@ async function bundle(format: 'esm' | 'cjs'): Promise<void> {
     },
   };
   const output: OutputOptions = {
-    dir: join(ROOT, 'dist', format),
+    dir: join(DIST, format),
     format,
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
@@ -112,23 +118,25 @@ function declarationFiles(dir: string): string[] {
   });
 }
 
-rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
+rmSync(DIST, { recursive: true, force: true });
 await bundle('esm');
 await bundle('cjs');
-writeFileSync(join(ROOT, 'dist', 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
+writeFileSync(join(DIST, 'cjs', 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 
 // Declarations: one .d.ts per source file, checked by tsc (a type error fails the build).
-const tsc = join(import.meta.dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
-execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', 'dist/esm'], { cwd: ROOT, stdio: 'inherit' });
-for (const file of declarationFiles(join(ROOT, 'dist', 'esm'))) {
-  cpSync(file, join(ROOT, 'dist', 'cjs', relative(join(ROOT, 'dist', 'esm'), file)));
+if (withDeclarations) {
+  const tsc = join(import.meta.dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--emitDeclarationOnly', '--outDir', join(DIST, 'esm')], { cwd: ROOT, stdio: 'inherit' });
+  for (const file of declarationFiles(join(DIST, 'esm'))) {
+    cpSync(file, join(DIST, 'cjs', relative(join(DIST, 'esm'), file)));
+  }
 }
 for (const name of Object.keys(exportEntries())) {
   for (const format of ['esm', 'cjs']) {
-    for (const extension of ['.js', '.d.ts']) {
-      const file = join(ROOT, 'dist', format, `${name}${extension}`);
+    for (const extension of withDeclarations ? ['.js', '.d.ts'] : ['.js']) {
+      const file = join(DIST, format, `${name}${extension}`);
       if (!existsSync(file)) throw new Error(`${pkg.name}: the build did not produce ${relative(ROOT, file)}`);
     }
   }
 }
-console.log(`${pkg.name}: built ${Object.keys(exportEntries()).length} entry points into dist/esm and dist/cjs`);
+console.log(`${pkg.name}: built ${Object.keys(exportEntries()).length} entry points into ${relative(ROOT, DIST)}/esm and ${relative(ROOT, DIST)}/cjs`);

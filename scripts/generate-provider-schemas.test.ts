@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateAll, REPO_ROOT } from './generate-provider-schemas/generate.js';
 
@@ -14,10 +14,13 @@ describe('generate-provider-schemas', () => {
   });
 
   it('owns every file in the generated folders (a file it no longer writes must be deleted)', () => {
-    for (const provider of ['terra', 'vital']) {
+    for (const provider of ['terra', 'vital', 'thryve']) {
       const dir = `packages/core/src/providers/${provider}/generated`;
       const written = files.filter((file) => file.path.startsWith(`${dir}/`)).map((file) => file.path.slice(dir.length + 1));
-      expect(readdirSync(join(REPO_ROOT, dir)).sort()).toEqual(written.sort());
+      const present = readdirSync(join(REPO_ROOT, dir), { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => relative(join(REPO_ROOT, dir), join(entry.parentPath, entry.name)).split(sep).join('/'));
+      expect(present.sort()).toEqual(written.sort());
     }
   });
 
@@ -70,19 +73,38 @@ describe('generated validators', () => {
     return found.content;
   };
 
-  it.each(['terra', 'vital', 'thryve'])('%s: gate and conformance import only the standalone runtime, never ajv', (provider) => {
-    for (const level of ['gate', 'conformance']) {
-      const code = file(`packages/core/src/providers/${provider}/generated/${level}.ts`);
-      expect(code).not.toMatch(/\brequire\(|from ['"]ajv|new Function|createRequire/);
-      const imports = [...code.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
-      expect(new Set(imports)).toEqual(new Set(['../../../validation/standalone-runtime.js']));
+  const conformanceModules = (provider: string) => files.filter((candidate) => candidate.path.startsWith(`packages/core/src/providers/${provider}/generated/conformance/`));
+
+  it.each(['terra', 'vital', 'thryve'])('%s: gate and conformance modules import only the standalone runtime, never ajv', (provider) => {
+    const modules = conformanceModules(provider);
+    expect(modules.length).toBeGreaterThan(0);
+    for (const { path, content } of [{ path: 'gate', content: file(`packages/core/src/providers/${provider}/generated/gate.ts`) }, ...modules]) {
+      expect(content, path).not.toMatch(/\brequire\(|from ['"]ajv|new Function|createRequire|\bimport\(/);
+      const imports = [...content.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
+      expect(new Set(imports), path).toEqual(new Set([path === 'gate' ? '../../../validation/standalone-runtime.js' : '../../../../validation/standalone-runtime.js']));
     }
   });
 
+  it.each(['terra', 'vital', 'thryve'])('%s: conformance.ts imports, for each event type, a generated module and nothing at load', (provider) => {
+    const dir = `packages/core/src/providers/${provider}/generated`;
+    const index = file(`${dir}/conformance.ts`);
+    // Only a type import: loading conformance.ts loads none of the validators.
+    expect([...index.matchAll(/^import .*$/gm)].map((match) => match[0])).toEqual(["import type { ConformanceLoaders } from '../../../validation/standalone-runtime.js';"]);
+    const targets = [...index.matchAll(/^ {2}"([^"]+)": \(\) => import\('\.\/(conformance\/[^']+)\.js'\),$/gm)];
+    const gateTypes = [...file(`${dir}/gate.ts`).matchAll(/^ {2}"([^"]+)": validate\d+,$/gm)].map((match) => match[1]);
+    expect(targets.map((match) => match[1])).toEqual(gateTypes);
+    const modules = new Set(conformanceModules(provider).map((module) => module.path));
+    for (const [, , target] of targets) expect(modules.has(`${dir}/${target}.ts`), target).toBe(true);
+    expect(new Set(targets.map((match) => match[2])).size).toBe(modules.size);
+  });
+
   it('spends error budget at every error the conformance code creates, and refunds every rollback', () => {
-    const code = file('packages/core/src/providers/vital/generated/conformance.ts');
-    expect((code.match(/vErrors=collect\(vErrors,err\d+\);errors\+\+;/g) ?? []).length).toBeGreaterThan(100);
-    expect(code).not.toMatch(/vErrors\.push\(|vErrors = \[err/);
+    const code = conformanceModules('vital')
+      .map((module) => module.content)
+      .join('\n');
+    expect((code.match(/vErrors=collect\(vErrors,/g) ?? []).length).toBeGreaterThan(100);
+    // Every error is created by the runtime: no literal is pushed, or kept for later.
+    expect(code).not.toMatch(/vErrors\.push\(|vErrors = \[err|\berr\d+\b/);
     expect((code.match(/refund\(vErrors,_errs\d+\);errors = _errs\d+;/g) ?? []).length).toBe((code.match(/vErrors\.length = /g) ?? []).length);
     // The gate stops at the first failure: it needs no budget.
     const gate = file('packages/core/src/providers/vital/generated/gate.ts');

@@ -1,9 +1,10 @@
 /**
  * Generates JSON Schemas, payload types and event type lists for Terra and Vital from their OpenAPI
- * specs (../shared/reference). Usage: `pnpm generate` writes the files; `pnpm generate --check` only
- * reports (exit 1) when the committed files differ from what the specs generate.
+ * specs (../shared/reference). Usage: `pnpm generate` writes the files (and deletes files in its folders
+ * it no longer writes); `pnpm generate --check` only reports (exit 1) when the committed files differ
+ * from what the specs generate.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generateAll, REPO_ROOT } from './generate-provider-schemas/generate.js';
 
@@ -27,6 +28,23 @@ for (const file of files) {
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, file.content);
     console.log(`wrote ${file.path}`);
+  }
+}
+
+// The folders it writes are its own: a file there it no longer writes (e.g. the conformance module of
+// a schema that was merged with another) would be stale code nothing imports.
+const written = new Set(files.map((file) => file.path));
+for (const dir of new Set(files.map((file) => dirname(file.path)))) {
+  for (const entry of readdirSync(join(REPO_ROOT, dir), { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    if (!entry.isFile() || written.has(path)) continue;
+    stale += 1;
+    if (check) {
+      console.error(`not generated any more, delete it: ${path}`);
+    } else {
+      rmSync(join(REPO_ROOT, path));
+      console.log(`deleted ${path}`);
+    }
   }
 }
 

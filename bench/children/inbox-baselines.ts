@@ -9,6 +9,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import { vitalProvider } from '../lib/core-internals.js';
 
+// Imported here, before the server listens, so the hand-written route validates synchronously (core's
+// receiver imports each type's conformance validator on the type's first delivery instead).
+await vitalProvider.validator.loadAll();
+
 const secretText = process.env.VITAL_WEBHOOK_SECRET ?? '';
 const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
 const TOLERANCE_SECONDS = 300;

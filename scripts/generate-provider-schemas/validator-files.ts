@@ -2,10 +2,10 @@ import { thryveGateSchemas } from '../../packages/core/src/providers/thryve/gate
 import { thryveSchemas } from '../../packages/core/src/providers/thryve/schemas/index.js';
 import type { ProviderModel } from './build-model.js';
 import type { GeneratedFile } from './emit-files.js';
-import { emitValidators } from './emit-validators.js';
+import { emitConformanceValidators, emitGateValidators, type ValidatorSource } from './emit-validators.js';
 import { GENERATOR, header } from './file-header.js';
 
-/** `generated/gate.ts` and `generated/conformance.ts` of a provider generated from its spec. */
+/** `generated/gate.ts`, `generated/conformance.ts` and `generated/conformance/` of a provider generated from its spec. */
 export function emitSpecValidatorFiles(model: ProviderModel): GeneratedFile[] {
   const { provider } = model.config;
   const { gate } = model.config;
@@ -30,16 +30,11 @@ export function emitThryveValidatorFiles(): GeneratedFile[] {
   return validatorFiles('thryve', top, { schemas: thryveGateSchemas, discriminators }, { schemas: sortedRecord(thryveSchemas, types), discriminators });
 }
 
-function validatorFiles(
-  provider: string,
-  top: string,
-  gate: Parameters<typeof emitValidators>[1],
-  conformance: Parameters<typeof emitValidators>[1],
-): GeneratedFile[] {
+function validatorFiles(provider: string, top: string, gate: ValidatorSource, conformance: ValidatorSource): GeneratedFile[] {
   const dir = `packages/core/src/providers/${provider}/generated`;
   return [
-    { path: `${dir}/gate.ts`, content: emitValidators('gate', gate, `${provider}Gate`, top) },
-    { path: `${dir}/conformance.ts`, content: emitValidators('conformance', conformance, `${provider}Conformance`, top) },
+    { path: `${dir}/gate.ts`, content: emitGateValidators(gate, `${provider}Gate`, top) },
+    ...emitConformanceValidators(conformance, `${provider}Conformance`, top).map((module) => ({ path: `${dir}/${module.file}`, content: module.content })),
   ];
 }
 

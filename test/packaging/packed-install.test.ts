@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { thryveTestDelivery } from '@wearhook/core/testing';
+import { thryveSamples, thryveTestDelivery } from '@wearhook/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attwProblems, publintProblems, requiredFiles, workspaceRanges } from '../../scripts/packaging/check-tarball.js';
 import { REPO_ROOT, buildPackages, packPackages, publishedPackages } from '../../scripts/packaging/pack.js';
@@ -117,7 +117,12 @@ async function serveAndDeliver(cwd: string, args: string[], delivery: { body: Bu
 }
 
 const zstdDelivery = () => thryveTestDelivery('event.data.epoch.create', { secret: SECRET });
-const typedEvent = { type: 'event.data.epoch.create', dataTypeId: expect.any(Number), startIsDate: true };
+const typedEvent = { type: 'event.data.epoch.create', dataTypeId: expect.any(Number), startIsDate: true, drift: [] };
+// The first delivery of a type imports its conformance validator (a chunk of its own): a payload that
+// drifts shows that the chunk loads in each way of running the app and that its drift is reported.
+const driftingDelivery = () =>
+  thryveTestDelivery('event.data.epoch.create', { secret: SECRET, payload: { ...thryveSamples['event.data.epoch.create'](), endUserAlias: 5 as never } });
+const driftingEvent = { ...typedEvent, drift: ['/endUserAlias'] };
 
 describe('the packed tarballs', () => {
   it('hold no workspace: range, LICENSE and README, and dist without sources', () => {
@@ -168,6 +173,14 @@ describe('a signed Thryve delivery with a typed event, from the installed packag
     expect(served, served.stderr).toMatchObject({ status: 204, events: [typedEvent] });
   });
 
+  it.each([
+    ['ESM', 'server.mjs'],
+    ['CommonJS', 'server.cjs'],
+  ])('%s: the first delivery of a type reports its drift', async (_name, server) => {
+    const served = await serveAndDeliver(consumer, [server], driftingDelivery());
+    expect(served, served.stderr).toMatchObject({ status: 204, events: [driftingEvent] });
+  });
+
   it('an esbuild --bundle --platform=node bundle, run from a folder with no node_modules', async () => {
     const bundleDir = join(work, 'bundle-only');
     mkdirSync(bundleDir, { recursive: true });
@@ -175,6 +188,8 @@ describe('a signed Thryve delivery with a typed event, from the installed packag
     expect(readdirSync(bundleDir)).toEqual(['server.cjs']);
     const served = await serveAndDeliver(bundleDir, ['server.cjs'], zstdDelivery());
     expect(served, served.stderr).toMatchObject({ status: 204, events: [typedEvent] });
+    const drifting = await serveAndDeliver(bundleDir, ['server.cjs'], driftingDelivery());
+    expect(drifting, drifting.stderr).toMatchObject({ status: 204, events: [driftingEvent] });
   });
 
   it('express.raw({ type: "application/json" }) mounted in front (uncompressed, as body-parser cannot keep zstd bytes)', async () => {

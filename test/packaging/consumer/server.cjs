@@ -6,7 +6,7 @@ const app = express();
 const thryve = thryveWebhooks({ secret: process.env.THRYVE_SECRET });
 thryve.on('event.data.epoch.create', (event) => {
   const point = event.points[0];
-  console.log(JSON.stringify({ type: event.type, dataTypeId: point?.dataTypeId, startIsDate: point?.start instanceof Date }));
+  console.log(JSON.stringify({ type: event.type, dataTypeId: point?.dataTypeId, startIsDate: point?.start instanceof Date, drift: event.drift?.issues.map((issue) => issue.path) ?? [] }));
 });
 thryve.onError(({ phase, error }) => console.error(`wearhook ${phase} error: ${error}`, error?.cause ?? ""));
 app.all('/webhooks/thryve', thryve);

@@ -66,7 +66,7 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
   }
 
   return {
-    stored(stored) {
+    async stored(stored) {
       const input = {
         type: stored.eventType,
         payload: JSON.parse(stored.body) as unknown,
@@ -75,12 +75,11 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
         context: stored.context,
       };
       // Accepted at receipt: its stored drift is its verdict, nothing is validated again. A delivery
-      // stored with issues was quarantined and requeued by an operator: it is classified afresh.
-      const delivery =
-        stored.issues === undefined
-          ? classifyDelivery(provider, input, storedVerdict(stored.drift as Drift | undefined))
-          : classifyDelivery(provider, input);
-      return dispatch(delivery, stored.receivedAt);
+      // stored with issues was quarantined and requeued by an operator: it is classified afresh, after
+      // its type's conformance validator is imported (this process may not have received the type yet).
+      if (stored.issues === undefined) return dispatch(classifyDelivery(provider, input, storedVerdict(stored.drift as Drift | undefined)), stored.receivedAt);
+      await provider.validator.load(input.type);
+      return dispatch(classifyDelivery(provider, input), stored.receivedAt);
     },
     received(input) {
       return dispatch({ kind: 'event', event: provider.toEvent(input), type: input.type, drift: input.drift }, input.receivedAt);

@@ -1,5 +1,5 @@
 import { CONFORMANCE_ERROR_BUDGET, MAX_DRIFT_ISSUES, type Drift, type ValidationIssue } from './drift.js';
-import { errorBudget, type StandaloneError, type StandaloneValidators } from './standalone-runtime.js';
+import { errorBudget, type ConformanceLoaders, type StandaloneError, type StandaloneValidateFunction, type StandaloneValidators } from './standalone-runtime.js';
 
 export type { Drift, ValidationIssue } from './drift.js';
 
@@ -20,17 +20,25 @@ export interface ProviderValidators {
   readonly gate: StandaloneValidators;
   /**
    * The provider's published schema, widened to what providers are seen to send. Advisory: its
-   * failures are drift. Every event type of `gate` has one.
+   * failures are drift. Every event type of `gate` has one, imported by `SchemaValidator.load` on the
+   * first delivery of the type: the conformance code of all types is hundreds of kilobytes per
+   * provider, which V8 would otherwise parse at every start-up.
    */
-  readonly conformance: StandaloneValidators;
+  readonly conformance: ConformanceLoaders;
 }
 
 /**
  * Validates payloads by event type in two levels with validators ajv compiled ahead of time (see
- * `scripts/generate-provider-schemas.ts`): nothing is compiled at run time, so the first delivery
- * costs what every other one does, and ajv is not loaded at all.
+ * `scripts/generate-provider-schemas.ts`): nothing is compiled at run time, and ajv is not loaded at
+ * all. The gates load with the provider; an event type's conformance validator is imported by `load`,
+ * which the receiver awaits before the type's first delivery is validated.
  */
 export class SchemaValidator {
+  /** Conformance validators imported so far, by event type. */
+  private readonly conformance = new Map<string, StandaloneValidateFunction>();
+  /** Imports under way, so that concurrent first deliveries of a type share one. */
+  private readonly loading = new Map<string, Promise<void>>();
+
   constructor(private readonly validators: ProviderValidators) {}
 
   /** Whether `eventType` is one this provider has validators for (else: an unknown type). */
@@ -38,7 +46,35 @@ export class SchemaValidator {
     return Object.hasOwn(this.validators.gate, eventType);
   }
 
-  /** The gate, then (when it passes) conformance. Throws for an event type `has` denies. */
+  /**
+   * Imports what `validate(eventType, …)` needs and has not been imported yet: the type's conformance
+   * validator. `undefined` when there is nothing to wait for (imported already, or a type `has` denies),
+   * so a caller awaits only before the first delivery of a type. Rejects when the module cannot be
+   * imported; the next call tries again.
+   */
+  load(eventType: string): Promise<void> | undefined {
+    if (this.conformance.has(eventType) || !this.has(eventType)) return undefined;
+    const pending = this.loading.get(eventType);
+    if (pending !== undefined) return pending;
+    const loader = this.lookup(this.validators.conformance, eventType);
+    const loaded = loader()
+      .then((module) => {
+        this.conformance.set(eventType, module.validate);
+      })
+      .finally(() => this.loading.delete(eventType));
+    this.loading.set(eventType, loaded);
+    return loaded;
+  }
+
+  /** Imports every event type's validators, for a process that would rather pay for them at start-up. */
+  async loadAll(): Promise<void> {
+    await Promise.all(Object.keys(this.validators.gate).map((eventType) => this.load(eventType)));
+  }
+
+  /**
+   * The gate, then (when it passes) conformance. Throws for an event type `has` denies, and for one
+   * whose `load` has not completed: drift is never skipped silently.
+   */
   validate(eventType: string, payload: unknown): ValidationResult {
     const issues = this.gate(eventType, payload);
     return issues === undefined ? { valid: true, drift: this.drift(eventType, payload) } : { valid: false, issues };
@@ -57,7 +93,7 @@ export class SchemaValidator {
    * conforms.
    */
   drift(eventType: string, payload: unknown): Drift | undefined {
-    const conformance = this.lookup(this.validators.conformance, eventType);
+    const conformance = this.conformance.get(eventType) ?? this.notLoaded(eventType);
     let errors: readonly StandaloneError[];
     let exhausted = false;
     errorBudget.left = CONFORMANCE_ERROR_BUDGET;
@@ -78,9 +114,14 @@ export class SchemaValidator {
     return { issues: errors.slice(0, MAX_DRIFT_ISSUES).map(toIssue), truncated: exhausted || errors.length > MAX_DRIFT_ISSUES };
   }
 
-  private lookup(validators: StandaloneValidators, eventType: string) {
+  private lookup<Validators extends StandaloneValidators | ConformanceLoaders>(validators: Validators, eventType: string): NonNullable<Validators[string]> {
     if (!Object.hasOwn(validators, eventType)) throw new Error(`No validator for event type ${JSON.stringify(eventType)}`);
-    return validators[eventType] as NonNullable<StandaloneValidators[string]>;
+    return validators[eventType] as NonNullable<Validators[string]>;
+  }
+
+  private notLoaded(eventType: string): never {
+    this.lookup(this.validators.conformance, eventType);
+    throw new Error(`The conformance validator of event type ${JSON.stringify(eventType)} is not loaded: await validator.load(eventType) first`);
   }
 }
 

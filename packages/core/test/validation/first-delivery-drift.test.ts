@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderDefinition } from '../../src/providers/provider-definition.js';
+import { terraConformance } from '../../src/providers/terra/generated/conformance.js';
+import { terraGate } from '../../src/providers/terra/generated/gate.js';
+import { terraProvider } from '../../src/providers/terra/provider.js';
+import { terraSamples } from '../../src/providers/terra/samples.js';
+import { vitalConformance } from '../../src/providers/vital/generated/conformance.js';
+import { vitalGate } from '../../src/providers/vital/generated/gate.js';
+import { vitalProvider } from '../../src/providers/vital/provider.js';
+import { createReceiver } from '../../src/receiver/create-receiver.js';
+import type { ConformanceLoaders, StandaloneValidators } from '../../src/validation/standalone-runtime.js';
+import { SchemaValidator } from '../../src/validation/schema-validator.js';
+import type { Drift } from '../../src/validation/drift.js';
+
+// Each event type's conformance validator is imported on the type's first delivery (SchemaValidator.load).
+// These tests build each provider with a validator of its own, so that nothing is imported yet whatever
+// other tests in this process did: the first delivery here is the first of its type.
+
+type AnyEvent = { readonly type: string; readonly deliveryKey: string; readonly receivedAt: Date; readonly records: readonly never[]; readonly drift?: Drift };
+
+function fresh(provider: ProviderDefinition<unknown>, gate: StandaloneValidators, conformance: ConformanceLoaders) {
+  const validator = new SchemaValidator({ gate, conformance });
+  const definition = { ...provider, validator } as unknown as ProviderDefinition<AnyEvent>;
+  const receiver = createReceiver<Record<string, AnyEvent>, AnyEvent>(definition, { authenticators: [], allowUnauthenticated: true, logger: false });
+  const events: AnyEvent[] = [];
+  const unknown: string[] = [];
+  receiver.onAny((event) => void events.push(event as AnyEvent));
+  receiver.onUnknown((delivery) => void unknown.push(delivery.type));
+  const send = (payload: unknown) =>
+    receiver.handle({ method: 'POST', headers: { 'content-type': 'application/json' }, body: { kind: 'buffer', buffer: Buffer.from(JSON.stringify(payload)) } });
+  return { validator, events, unknown, send };
+}
+
+const HEARTRATE = 'daily.data.heartrate.created';
+function heartrate(value: unknown): unknown {
+  return {
+    event_type: HEARTRATE,
+    user_id: 'u-1',
+    client_user_id: 'c-1',
+    team_id: 't-1',
+    data: { source: { provider: 'oura' }, data: [{ timestamp: '2024-05-01T07:00:00+00:00', value }] },
+  };
+}
+
+const cases = [
+  {
+    name: 'vital',
+    make: () => fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, vitalConformance),
+    type: HEARTRATE,
+    conforming: heartrate(61),
+    drifting: heartrate('high'),
+    drift: { issues: [{ path: '/data/data/0/value', message: 'must be number,null' }], truncated: false },
+  },
+  {
+    name: 'terra',
+    make: () => fresh(terraProvider as ProviderDefinition<unknown>, terraGate, terraConformance),
+    type: 'sleep',
+    conforming: terraSamples.sleep(),
+    drifting: terraSamples.sleep({ version: 20240501 as never }),
+    drift: { issues: [{ path: '/version', message: 'must be string,null' }], truncated: false },
+  },
+];
+
+describe.each(cases)('$name: drift on the first delivery of a type', ({ make, type, conforming, drifting, drift }) => {
+  it('a drifting first delivery in a fresh receiver reports its drift; the type is loaded afterwards', async () => {
+    const { validator, events, send } = make();
+    expect(() => validator.drift(type, drifting)).toThrow(/not loaded/);
+    const response = await send(drifting);
+    expect(response.status).toBe(204);
+    expect(events.map((event) => [event.type, event.drift])).toEqual([[type, drift]]);
+    expect(validator.load(type)).toBeUndefined();
+  });
+
+  it('a conforming first delivery has no drift, and a drifting second one of the same type has', async () => {
+    const { events, send } = make();
+    await send(conforming);
+    await send(drifting);
+    expect(events.map((event) => event.drift)).toEqual([undefined, drift]);
+  });
+
+  it('concurrent first deliveries of a type share one import and each gets its own verdict', async () => {
+    const { events, send } = make();
+    const responses = await Promise.all([send(drifting), send(conforming), send(drifting)]);
+    expect(responses.map((response) => response.status)).toEqual([204, 204, 204]);
+    expect(events.map((event) => event.drift)).toEqual([drift, undefined, drift]);
+  });
+});
+
+describe('a first delivery whose validator cannot be imported', () => {
+  it('is refused (500, no handler runs) rather than accepted without its drift; the next one imports again', async () => {
+    let attempts = 0;
+    const conformance: ConformanceLoaders = {
+      ...vitalConformance,
+      [HEARTRATE]: () => {
+        attempts += 1;
+        return attempts === 1 ? Promise.reject(new Error('chunk missing')) : (vitalConformance[HEARTRATE]?.() ?? Promise.reject(new Error('no loader')));
+      },
+    };
+    const { events, send } = fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, conformance);
+    expect((await send(heartrate('high'))).status).toBe(500);
+    expect(events).toEqual([]);
+    expect((await send(heartrate('high'))).status).toBe(204);
+    expect(events.map((event) => event.drift?.issues)).toEqual([[{ path: '/data/data/0/value', message: 'must be number,null' }]]);
+  });
+
+  it('an unknown type imports nothing and is surfaced as unknown', async () => {
+    const loaders = new Proxy(vitalConformance, {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && key !== 'then') throw new Error(`imported ${key}`);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const { unknown, send } = fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, loaders);
+    expect((await send({ event_type: 'brand.new.type', data: {} })).status).toBe(204);
+    expect(unknown).toEqual(['brand.new.type']);
+  });
+});
