@@ -15,7 +15,8 @@ export interface PostgresGroupCommitOptions {
 /** One write that cannot share a statement: its statements, run on the batch's connection inside its transaction. */
 export type PostgresWork<T> = (client: pg.PoolClient) => Promise<T>;
 
-export type PostgresRow = Record<string, unknown>;
+/** A returned row: its text columns in order. */
+export type PostgresRow = ReadonlyArray<string | null>;
 
 /**
  * A kind of write whose writes in one batch run as ONE data-modifying statement. The statements of
@@ -25,12 +26,14 @@ export type PostgresRow = Record<string, unknown>;
 export interface PostgresMergeKind<I, T> {
   /** Names the kind; also orders the parts of the joined statement. */
   readonly name: string;
+  /** How many columns the statement returns, all of type text (bigints included). */
+  readonly columns: number;
   /**
-   * One INSERT/UPDATE ... RETURNING for `inputs`, every returned column text (bigints included: the
-   * joined statement returns rows as JSON). `param` adds a parameter and returns its placeholder.
+   * One INSERT/UPDATE ... RETURNING `columns` text columns, for `inputs`. `param` adds a parameter
+   * and returns its placeholder.
    */
   statement(inputs: readonly I[], param: (value: unknown) => string): string;
-  /** Each input's result, in input order, from the rows the statement returned. */
+  /** Each input's result, in input order, from the rows the statement returned (each an array of `columns` values). */
   results(rows: readonly PostgresRow[], inputs: readonly I[]): T[];
   /**
    * When some inputs must not share a statement with earlier ones (one statement cannot update a row
@@ -245,41 +248,52 @@ function mergedParts(batch: readonly PendingWrite[]): Part[] {
 
 /** Runs one part as one statement (its kinds joined by WITH) and records each write's result. */
 async function runPart(client: pg.PoolClient, batch: readonly PendingWrite[], part: Part, outcomes: Array<Outcome | undefined>): Promise<void> {
-  const values: unknown[] = [];
-  const param = (value: unknown): string => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  const statements = part.map(({ kind, indexes }) => kind.statement(indexes.map((index) => batch[index]!.input), param));
-  const text =
-    part.length === 1
-      ? statements[0]!
-      : `WITH ${statements.map((s, i) => `w${i} AS (${s})`).join(', ')}
-         SELECT ${statements.map((_, i) => `(SELECT coalesce(json_agg(w${i}), '[]'::json) FROM w${i}) AS w${i}`).join(', ')}`;
-  let rows: PostgresRow[];
+  const groups = part.map(({ kind, indexes }) => ({ kind, inputs: indexes.map((index) => batch[index]!.input) }));
+  let returned: PostgresRow[][];
   try {
-    rows = (await client.query<PostgresRow>({ name: statementName(text), text, values })).rows;
+    returned = await runStatement(client, groups);
   } catch (error) {
     throw new WriteFailed(error);
   }
   for (const [i, { kind, indexes }] of part.entries()) {
-    const returned = part.length === 1 ? rows : (rows[0]![`w${i}`] as PostgresRow[]);
-    const results = kind.results(
-      returned,
-      indexes.map((index) => batch[index]!.input),
-    );
+    const results = kind.results(returned[i]!, groups[i]!.inputs);
     for (const [position, index] of indexes.entries()) outcomes[index] = { ok: true, value: results[position] };
   }
 }
 
 async function runMerged(client: pg.PoolClient, kind: PostgresMergeKind<unknown, unknown>, inputs: unknown[]): Promise<unknown[]> {
+  const [rows] = await runStatement(client, [{ kind, inputs }]);
+  return kind.results(rows!, inputs);
+}
+
+/**
+ * One statement for the given kinds' inputs; the rows each kind's statement returned. One kind is sent
+ * as is; several are WITH queries whose rows the main query returns one after the other (UNION ALL),
+ * each row led by its kind's position and padded to the widest kind with NULLs.
+ */
+async function runStatement(
+  client: pg.PoolClient,
+  groups: ReadonlyArray<{ readonly kind: PostgresMergeKind<unknown, unknown>; readonly inputs: readonly unknown[] }>,
+): Promise<PostgresRow[][]> {
   const values: unknown[] = [];
-  const text = kind.statement(inputs, (value) => {
+  const param = (value: unknown): string => {
     values.push(value);
     return `$${values.length}`;
-  });
-  const { rows } = await client.query<PostgresRow>({ name: statementName(text), text, values });
-  return kind.results(rows, inputs);
+  };
+  const statements = groups.map(({ kind, inputs }) => kind.statement(inputs, param));
+  if (groups.length === 1) {
+    const text = statements[0]!;
+    return [(await client.query<Array<string | null>>({ name: statementName(text), text, values, rowMode: 'array' })).rows];
+  }
+  const width = Math.max(...groups.map(({ kind }) => kind.columns));
+  const text = `WITH ${statements.map((statement, i) => `w${i} AS (${statement})`).join(', ')}
+    ${groups
+      .map(({ kind }, i) => `SELECT ${i}, w${i}.*${', NULL::text'.repeat(width - kind.columns)} FROM w${i}`)
+      .join(' UNION ALL ')}`;
+  const { rows } = await client.query<[number, ...Array<string | null>]>({ name: statementName(text), text, values, rowMode: 'array' });
+  const returned: PostgresRow[][] = groups.map(() => []);
+  for (const row of rows) returned[row[0]]!.push(row.slice(1) as PostgresRow);
+  return returned;
 }
 
 /**

@@ -125,6 +125,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
    */
   const putKind: PostgresMergeKind<PutRow, PutResult> = {
     name: 'put',
+    columns: 3,
     statement: (rows, param) => {
       const column = (i: number) => param(rows.map((row) => row[i]));
       return `INSERT INTO ${D} (provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
@@ -138,10 +139,10 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
            lease_owner, lease_until, attempts, ord)
        ORDER BY t.provider, t.delivery_key COLLATE "C", t.ord
        ON CONFLICT (provider, delivery_key) DO NOTHING
-       RETURNING id::text AS id, provider, delivery_key`;
+       RETURNING id::text, provider, delivery_key`;
     },
     results: (inserted, rows) => {
-      const ids = new Map(inserted.map((row) => [JSON.stringify([row.provider, row.delivery_key]), row.id as string]));
+      const ids = new Map(inserted.map(([id, provider, deliveryKey]) => [JSON.stringify([provider, deliveryKey]), id!]));
       return rows.map((row) => {
         const identity = JSON.stringify([row[0], row[1]]);
         const id = ids.get(identity);
@@ -155,15 +156,16 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
   /** Completes leased deliveries; each result says whether that worker held it. */
   const completeKind: PostgresMergeKind<CompleteInput, boolean> = {
     name: 'complete',
+    columns: 2,
     statement: (inputs, param) =>
       `UPDATE ${D} AS d
        SET state = 'completed', finished_at = t.now, lease_owner = NULL, lease_until = NULL
        FROM (SELECT * FROM unnest(${param(inputs.map((i) => i[0]))}::bigint[], ${param(inputs.map((i) => i[1]))}::text[],
          ${param(inputs.map((i) => i[2]))}::timestamptz[]) AS u(id, worker, now) ORDER BY u.id) AS t
        WHERE d.id = t.id AND d.state = 'pending' AND d.lease_owner = t.worker
-       RETURNING d.id::text AS id, t.worker`,
+       RETURNING d.id::text, t.worker`,
     results: (rows, inputs) => {
-      const done = new Set(rows.map((row) => JSON.stringify([row.id, row.worker])));
+      const done = new Set(rows.map(([id, worker]) => JSON.stringify([id, worker])));
       return inputs.map(([id, worker]) => done.delete(JSON.stringify([id, worker])));
     },
   };
@@ -176,18 +178,20 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
    */
   const recordsKind: PostgresMergeKind<RecordsInput, { applied: number }> = {
     name: 'records',
+    columns: 4,
     statement: (inputs, param) => {
+      // Provider and receipt time once per write (`w` indexes them), not once per record.
       const rows = inputs
-        .flatMap((input) => input.records.map((record) => ({ input, record, identity: recordIdentity(input.provider, record) })))
-        .sort((a, b) => (a.identity < b.identity ? -1 : a.identity > b.identity ? 1 : 0));
+        .flatMap((input, w) => input.records.map((record) => ({ w: w + 1, provider: input.provider, record })))
+        .sort((a, b) => compareStrings(a.provider, b.provider) || compareRecords(a.record, b.record));
       const column = (pick: (row: (typeof rows)[number]) => unknown) => param(rows.map(pick));
       return `INSERT INTO ${R} AS r (provider, user_id, kind, key, version, data, received_at, revision, updated_at)
-       SELECT t.provider, t.user_id, t.kind, t.key, t.version, t.data, t.received_at, 1, now()
-       FROM unnest(${column((row) => row.input.provider)}::text[], ${column((row) => row.record.userId)}::text[],
+       SELECT (${param(inputs.map((input) => input.provider))}::text[])[t.w], t.user_id, t.kind, t.key, t.version, t.data,
+         (${param(inputs.map((input) => input.receivedAt))}::timestamptz[])[t.w], 1, now()
+       FROM unnest(${column((row) => row.w)}::int[], ${column((row) => row.record.userId)}::text[],
          ${column((row) => row.record.kind)}::text[], ${column((row) => row.record.key)}::text[],
-         ${column((row) => row.record.version ?? null)}::float8[], ${column((row) => row.record.dataJson)}::text[],
-         ${column((row) => row.input.receivedAt)}::timestamptz[])
-         WITH ORDINALITY AS t(provider, user_id, kind, key, version, data, received_at, ord)
+         ${column((row) => row.record.version ?? null)}::float8[], ${column((row) => row.record.dataJson)}::text[])
+         WITH ORDINALITY AS t(w, user_id, kind, key, version, data, ord)
        ORDER BY t.ord
        ON CONFLICT (provider, user_id, kind, key) DO UPDATE SET
          version = excluded.version, data = excluded.data, received_at = excluded.received_at,
@@ -197,10 +201,12 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
        RETURNING r.provider, r.user_id, r.kind, r.key`;
     },
     results: (rows, inputs) => {
-      const applied = new Set(rows.map((row) => JSON.stringify([row.provider, row.user_id, row.kind, row.key])));
-      return inputs.map((input) => ({
-        applied: input.records.filter((record) => applied.has(recordIdentity(input.provider, record))).length,
-      }));
+      const applied = new Set(rows.map(([provider, userId, kind, key]) => identityKey(provider!, userId!, kind!, key!)));
+      return inputs.map((input) => {
+        let count = 0;
+        for (const record of input.records) if (applied.has(recordIdentity(input.provider, record))) count += 1;
+        return { applied: count };
+      });
     },
     rounds: (inputs) => {
       // A write goes one round after the last earlier write that shares a record with it, so each
@@ -422,7 +428,20 @@ interface RecordsInput {
 }
 
 function recordIdentity(provider: ProviderName, record: PreparedRecord): string {
-  return JSON.stringify([provider, record.userId, record.kind, record.key]);
+  return identityKey(provider, record.userId, record.kind, record.key);
+}
+
+/** NUL cannot occur in the parts (PostgreSQL text refuses it), so joining them with it is unambiguous. */
+function identityKey(provider: string, userId: string, kind: string, key: string): string {
+  return `${provider}\u0000${userId}\u0000${kind}\u0000${key}`;
+}
+
+function compareRecords(a: PreparedRecord, b: PreparedRecord): number {
+  return compareStrings(a.userId, b.userId) || compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key);
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function positiveInteger(value: number, name: string): number {
