@@ -5,6 +5,12 @@ import type pg from 'pg';
 export interface PostgresGroupCommitOptions {
   /** At most this many writes share one transaction. */
   readonly maxBatch: number;
+  /**
+   * At most about this many rows in one transaction (a write's rows: see `PostgresMergeKind.rows`;
+   * a batch holds at least one write). Building and reading a statement is synchronous work on the
+   * event loop, roughly proportional to its rows, so this bounds how long one batch can stall it.
+   */
+  readonly maxRows: number;
   /** At most this many transactions in flight at once (each on its own pooled connection). */
   readonly maxInFlight: number;
   /** Resolves once the schema is migrated; a rejection rejects the batch. */
@@ -35,6 +41,8 @@ export interface PostgresMergeKind<I, T> {
   statement(inputs: readonly I[], param: (value: unknown) => string): string;
   /** Each input's result, in input order, from the rows the statement returned (each an array of `columns` values). */
   results(rows: readonly PostgresRow[], inputs: readonly I[]): T[];
+  /** How many rows one input writes (default 1). */
+  rows?(input: I): number;
   /**
    * When some inputs must not share a statement with earlier ones (one statement cannot update a row
    * twice): a round per input, 0 first; each round is a statement of its own, in order. Default: all 0.
@@ -121,7 +129,7 @@ export class PostgresGroupCommit {
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
+        const batch = this.queue.splice(0, this.batchLength());
         this.inFlight += 1;
         void this.commit(batch).finally(() => {
           this.inFlight -= 1;
@@ -130,6 +138,20 @@ export class PostgresGroupCommit {
         });
       }
     });
+  }
+
+  /** How many of the queued writes the next batch takes: up to `maxBatch` writes and `maxRows` rows. */
+  private batchLength(): number {
+    const { maxBatch, maxRows } = this.options;
+    let rows = 0;
+    let length = 0;
+    for (const write of this.queue) {
+      if (length === maxBatch) break;
+      rows += write.kind?.rows?.(write.input) ?? 1;
+      if (rows > maxRows && length > 0) break;
+      length += 1;
+    }
+    return length;
   }
 
   private async commit(batch: PendingWrite[]): Promise<void> {

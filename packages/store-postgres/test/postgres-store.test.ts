@@ -65,9 +65,8 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
 
   describe('one statement per batch', () => {
     const record = (key: string, version: number, data: unknown) => ({ kind: 'vital.sleep', userId: 'batch-user', key, version, data });
-
-    it('applies record upserts of one turn that share records in call order, each counting its own changes', async () => {
-      const schema = schemas.name();
+    /** A pool whose clients record the text of every statement they send. */
+    const recordingPool = () => {
       const pool = new pg.Pool({ connectionString: url, max: 4 });
       const sent: string[] = [];
       pool.on('connect', (client) => {
@@ -78,6 +77,33 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
           return original(...args);
         };
       });
+      return { pool, sent };
+    };
+
+    it('splits the writes of one turn into batches of at most maxBatchRows rows', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
+      const store = createPostgresStore({ pool, schema, maxBatchRows: 5, maxCommitsInFlight: 1 });
+      try {
+        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
+        sent.length = 0;
+        const writes = [3, 2, 4, 1, 7, 1].map((n, w) =>
+          store.upsertRecords('vital', Array.from({ length: n }, (_, i) => record(`w${w}r${i}`, 1, i))),
+        );
+        expect(await Promise.all(writes)).toEqual([3, 2, 4, 1, 7, 1].map((n) => ({ applied: n })));
+        // 3+2 | 4+1 | 7 alone (one write is never split) | 1
+        expect(sent.filter((text) => text.includes('INSERT INTO'))).toHaveLength(4);
+        expect(await store.getRecords({ provider: 'vital', userId: 'batch-user' })).toHaveLength(18);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    });
+
+    it('applies record upserts of one turn that share records in call order, each counting its own changes', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
       const store = createPostgresStore({ pool, schema });
       try {
         await store.getRecords({ provider: 'vital', userId: 'warm-up' });
