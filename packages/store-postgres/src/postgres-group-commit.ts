@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import { StoreUnavailableError, type CommitFault } from '@wearhook/core/stores';
 import type pg from 'pg';
 
 export interface PostgresGroupCommitOptions {
   /** At most this many writes share one transaction. */
   readonly maxBatch: number;
+  /**
+   * At most about this many rows in one transaction (a write's rows: see `PostgresMergeKind.rows`;
+   * a batch holds at least one write). Building and reading a statement is synchronous work on the
+   * event loop, roughly proportional to its rows, so this bounds how long one batch can stall it.
+   */
+  readonly maxRows: number;
   /** At most this many transactions in flight at once (each on its own pooled connection). */
   readonly maxInFlight: number;
   /** Resolves once the schema is migrated; a rejection rejects the batch. */
@@ -11,33 +18,55 @@ export interface PostgresGroupCommitOptions {
   readonly fault?: CommitFault | undefined;
 }
 
-/** One write: its statements, run on the batch's connection inside the batch's transaction. */
+/** One write that cannot share a statement: its statements, run on the batch's connection inside its transaction. */
 export type PostgresWork<T> = (client: pg.PoolClient) => Promise<T>;
 
+/** A returned row: its text columns in order. */
+export type PostgresRow = ReadonlyArray<string | null>;
+
 /**
- * How writes of one kind run as ONE statement when several share a batch (one round trip instead of
- * one each): `runMany` gets every write's `input`, in batch order, and returns their results in the
- * same order. `kind` names the group; all writes of a kind must pass the same `runMany`.
+ * A kind of write whose writes in one batch run as ONE data-modifying statement. The statements of
+ * every kind in a batch are joined into one `WITH` statement, so a batch of such writes costs one round
+ * trip and commits on its own, without BEGIN and COMMIT round trips.
  */
-export interface PostgresMerge<I, T> {
-  readonly kind: string;
-  readonly input: I;
-  readonly runMany: (client: pg.PoolClient, inputs: I[]) => Promise<T[]>;
+export interface PostgresMergeKind<I, T> {
+  /** Names the kind; also orders the parts of the joined statement. */
+  readonly name: string;
+  /** How many columns the statement returns, all of type text (bigints included). */
+  readonly columns: number;
+  /**
+   * One INSERT/UPDATE ... RETURNING `columns` text columns, for `inputs`. `param` adds a parameter
+   * and returns its placeholder.
+   */
+  statement(inputs: readonly I[], param: (value: unknown) => string): string;
+  /** Each input's result, in input order, from the rows the statement returned (each an array of `columns` values). */
+  results(rows: readonly PostgresRow[], inputs: readonly I[]): T[];
+  /** How many rows one input writes (default 1). */
+  rows?(input: I): number;
+  /**
+   * When some inputs must not share a statement with earlier ones (one statement cannot update a row
+   * twice): a round per input, 0 first; each round is a statement of its own, in order. Default: all 0.
+   */
+  rounds?(inputs: readonly I[]): number[];
 }
 
-interface PendingWrite {
+type PendingWrite = {
   readonly operation: string;
-  readonly work: PostgresWork<unknown>;
-  readonly merge: PostgresMerge<unknown, unknown> | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
-}
+} & (
+  | { readonly work: PostgresWork<unknown>; readonly kind?: undefined; readonly input?: undefined }
+  | { readonly work?: undefined; readonly kind: PostgresMergeKind<unknown, unknown>; readonly input: unknown }
+);
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
 
+/** One statement of a batch: the merged writes (batch indexes) of each kind it holds. */
+type Part = Array<{ readonly kind: PostgresMergeKind<unknown, unknown>; readonly indexes: number[] }>;
+
 /** A statement of one write failed (as opposed to BEGIN, COMMIT or the connection). */
 class WriteFailed extends Error {
-  constructor(readonly index: number, override readonly cause: unknown) {
+  constructor(override readonly cause: unknown) {
     super('A write of the batch failed.');
   }
 }
@@ -45,11 +74,14 @@ class WriteFailed extends Error {
 /**
  * Group commit for PostgreSQL. Writes queued during one event-loop turn share one transaction on one
  * pooled connection, flushed on the next turn (`setImmediate`, no timer); while `maxInFlight` batches
- * are committing, new writes gather for the next one, so batches grow with load. The fast path runs
- * the writes back to back with no savepoints. If one of them fails (a constraint, a deadlock), the
- * transaction is rolled back and the batch rerun with a SAVEPOINT per write, so only the refused write
- * is rejected. A failed BEGIN or COMMIT, or a lost connection, rejects the whole batch with
- * `StoreUnavailableError`; nothing of it was committed.
+ * are committing, new writes gather for the next one, so batches grow with load.
+ *
+ * Round trips, not rows, are what a batch costs: each one waits for the server and then for this
+ * process's busy event loop. So a batch of mergeable writes (the hot path: puts, completions, record
+ * upserts) is ONE statement in its own implicit transaction. A batch that also holds other writes runs
+ * BEGIN, the merged statement, the others one by one, COMMIT. If a write fails (a constraint, a
+ * deadlock), the batch is rerun with a SAVEPOINT per write, so only the refused write is rejected. A
+ * failed COMMIT, or a lost connection, rejects the whole batch with `StoreUnavailableError`.
  */
 export class PostgresGroupCommit {
   private readonly queue: PendingWrite[] = [];
@@ -62,27 +94,30 @@ export class PostgresGroupCommit {
     private readonly options: PostgresGroupCommitOptions,
   ) {}
 
-  /**
-   * Queues a write. `work` runs it alone; `merge`, when given, lets it share one statement with the
-   * other writes of its kind in the batch (`work` is still used when a batch is rerun write by write).
-   */
-  write<T, I = never>(operation: string, work: PostgresWork<T>, merge?: PostgresMerge<I, T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({
-        operation,
-        work,
-        merge: merge as PostgresMerge<unknown, unknown> | undefined,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-      });
-      this.schedule();
-    });
+  /** Queues a write that runs alone, by its own statements. */
+  write<T>(operation: string, work: PostgresWork<T>): Promise<T> {
+    return this.enqueue(operation, { work });
+  }
+
+  /** Queues a write of a mergeable kind: it shares one statement with the batch's other writes of that kind. */
+  merge<I, T>(operation: string, kind: PostgresMergeKind<I, T>, input: I): Promise<T> {
+    return this.enqueue(operation, { kind: kind as PostgresMergeKind<unknown, unknown>, input });
   }
 
   /** Resolves once every queued write has been committed or rejected (graceful shutdown). */
   drain(): Promise<void> {
     if (this.idle()) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
+  }
+
+  private enqueue<T>(
+    operation: string,
+    what: { work: PostgresWork<unknown> } | { kind: PostgresMergeKind<unknown, unknown>; input: unknown },
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ operation, ...what, resolve: resolve as (value: unknown) => void, reject } as PendingWrite);
+      this.schedule();
+    });
   }
 
   private idle(): boolean {
@@ -94,7 +129,7 @@ export class PostgresGroupCommit {
     this.scheduled = setImmediate(() => {
       this.scheduled = undefined;
       while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.options.maxBatch);
+        const batch = this.queue.splice(0, this.batchLength());
         this.inFlight += 1;
         void this.commit(batch).finally(() => {
           this.inFlight -= 1;
@@ -103,6 +138,20 @@ export class PostgresGroupCommit {
         });
       }
     });
+  }
+
+  /** How many of the queued writes the next batch takes: up to `maxBatch` writes and `maxRows` rows. */
+  private batchLength(): number {
+    const { maxBatch, maxRows } = this.options;
+    let rows = 0;
+    let length = 0;
+    for (const write of this.queue) {
+      if (length === maxBatch) break;
+      rows += write.kind?.rows?.(write.input) ?? 1;
+      if (rows > maxRows && length > 0) break;
+      length += 1;
+    }
+    return length;
   }
 
   private async commit(batch: PendingWrite[]): Promise<void> {
@@ -124,11 +173,10 @@ export class PostgresGroupCommit {
     try {
       let outcomes: Outcome[];
       try {
-        outcomes = await this.attempt(client, batch, false);
+        outcomes = await this.attempt(client, batch);
       } catch (error) {
-        if (!(await rolledBack(client))) throw error;
-        if (!(error instanceof WriteFailed) || batch.length === 1) throw error;
-        outcomes = await this.attempt(client, batch, true);
+        if (!(error instanceof WriteFailed) || batch.length === 1 || !(await rolledBack(client))) throw error;
+        outcomes = await this.isolated(client, batch);
       }
       for (const [index, write] of batch.entries()) {
         const outcome = outcomes[index]!;
@@ -146,56 +194,149 @@ export class PostgresGroupCommit {
   }
 
   /**
-   * One transaction over the batch. The fast path runs each kind of mergeable write as one statement
-   * and the rest one by one; `isolated` runs every write alone inside its own savepoint.
+   * The batch in as few round trips as it allows: one statement when every write is mergeable and
+   * needs one round; else a transaction of the merged statements (one per round) and the other writes.
    */
-  private async attempt(client: pg.PoolClient, batch: PendingWrite[], isolated: boolean): Promise<Outcome[]> {
-    await client.query('BEGIN');
+  private async attempt(client: pg.PoolClient, batch: PendingWrite[]): Promise<Outcome[]> {
     const outcomes: Array<Outcome | undefined> = batch.map(() => undefined);
-    if (!isolated) await this.runMerged(client, batch, outcomes);
+    const parts = mergedParts(batch);
+    const alone = batch.some((write) => write.work !== undefined);
+    if (!alone && parts.length === 1) {
+      this.options.fault?.beforeCommit(batch.length);
+      await runPart(client, batch, parts[0]!, outcomes);
+      return outcomes as Outcome[];
+    }
+    await client.query('BEGIN');
+    for (const part of parts) await runPart(client, batch, part, outcomes);
     for (const [index, write] of batch.entries()) {
-      if (outcomes[index] !== undefined) continue;
-      if (isolated) await client.query('SAVEPOINT wearhook_write');
+      if (write.work === undefined) continue;
       try {
         outcomes[index] = { ok: true, value: await write.work(client) };
       } catch (error) {
-        if (!isolated || !isStatementError(error)) throw new WriteFailed(index, error);
-        await client.query('ROLLBACK TO SAVEPOINT wearhook_write');
-        outcomes[index] = { ok: false, error };
-        continue;
+        throw new WriteFailed(error);
       }
-      if (isolated) await client.query('RELEASE SAVEPOINT wearhook_write');
     }
-    this.options.fault?.beforeCommit(batch.length);
-    const result = await client.query('COMMIT');
-    // COMMIT of a transaction the server has aborted answers ROLLBACK, not an error.
-    if (result.command !== 'COMMIT') throw new Error(`COMMIT answered ${result.command}.`);
+    await commit(client, this.options.fault, batch.length);
     return outcomes as Outcome[];
   }
 
-  private async runMerged(client: pg.PoolClient, batch: PendingWrite[], outcomes: Array<Outcome | undefined>): Promise<void> {
-    const kinds = new Map<string, number[]>();
-    for (const [index, write] of batch.entries()) {
-      if (write.merge === undefined) continue;
-      const indexes = kinds.get(write.merge.kind) ?? [];
-      indexes.push(index);
-      kinds.set(write.merge.kind, indexes);
-    }
-    for (const indexes of kinds.values()) {
-      if (indexes.length < 2) continue;
-      const merge = batch[indexes[0]!]!.merge!;
-      let values: unknown[];
+  /** Reruns the batch with every write alone inside its own savepoint: a refused write fails alone. */
+  private async isolated(client: pg.PoolClient, batch: PendingWrite[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await client.query('BEGIN');
+    for (const write of batch) {
+      await client.query('SAVEPOINT wearhook_write');
+      let value: unknown;
       try {
-        values = await merge.runMany(
-          client,
-          indexes.map((index) => batch[index]!.merge!.input),
-        );
+        value = write.work === undefined ? (await runMerged(client, write.kind, [write.input]))[0] : await write.work(client);
       } catch (error) {
-        throw new WriteFailed(indexes[0]!, error);
+        if (!isStatementError(error)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT wearhook_write');
+        outcomes.push({ ok: false, error });
+        continue;
       }
-      for (const [position, index] of indexes.entries()) outcomes[index] = { ok: true, value: values[position] };
+      await client.query('RELEASE SAVEPOINT wearhook_write');
+      outcomes.push({ ok: true, value });
+    }
+    await commit(client, this.options.fault, batch.length);
+    return outcomes;
+  }
+}
+
+/** The merged writes of a batch, by round and then kind: one statement per round. */
+function mergedParts(batch: readonly PendingWrite[]): Part[] {
+  const byKind = new Map<PostgresMergeKind<unknown, unknown>, number[]>();
+  for (const [index, write] of batch.entries()) {
+    if (write.kind === undefined) continue;
+    const indexes = byKind.get(write.kind);
+    if (indexes === undefined) byKind.set(write.kind, [index]);
+    else indexes.push(index);
+  }
+  const parts: Part[] = [];
+  const kinds = [...byKind].sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const [kind, indexes] of kinds) {
+    const rounds = kind.rounds?.(indexes.map((index) => batch[index]!.input)) ?? indexes.map(() => 0);
+    for (const [position, index] of indexes.entries()) {
+      const round = rounds[position]!;
+      while (parts.length <= round) parts.push([]);
+      const part = parts[round]!;
+      const entry = part.find((e) => e.kind === kind);
+      if (entry === undefined) part.push({ kind, indexes: [index] });
+      else entry.indexes.push(index);
     }
   }
+  return parts;
+}
+
+/** Runs one part as one statement (its kinds joined by WITH) and records each write's result. */
+async function runPart(client: pg.PoolClient, batch: readonly PendingWrite[], part: Part, outcomes: Array<Outcome | undefined>): Promise<void> {
+  const groups = part.map(({ kind, indexes }) => ({ kind, inputs: indexes.map((index) => batch[index]!.input) }));
+  let returned: PostgresRow[][];
+  try {
+    returned = await runStatement(client, groups);
+  } catch (error) {
+    throw new WriteFailed(error);
+  }
+  for (const [i, { kind, indexes }] of part.entries()) {
+    const results = kind.results(returned[i]!, groups[i]!.inputs);
+    for (const [position, index] of indexes.entries()) outcomes[index] = { ok: true, value: results[position] };
+  }
+}
+
+async function runMerged(client: pg.PoolClient, kind: PostgresMergeKind<unknown, unknown>, inputs: unknown[]): Promise<unknown[]> {
+  const [rows] = await runStatement(client, [{ kind, inputs }]);
+  return kind.results(rows!, inputs);
+}
+
+/**
+ * One statement for the given kinds' inputs; the rows each kind's statement returned. One kind is sent
+ * as is; several are WITH queries whose rows the main query returns one after the other (UNION ALL),
+ * each row led by its kind's position and padded to the widest kind with NULLs.
+ */
+async function runStatement(
+  client: pg.PoolClient,
+  groups: ReadonlyArray<{ readonly kind: PostgresMergeKind<unknown, unknown>; readonly inputs: readonly unknown[] }>,
+): Promise<PostgresRow[][]> {
+  const values: unknown[] = [];
+  const param = (value: unknown): string => {
+    values.push(value);
+    return `$${values.length}`;
+  };
+  const statements = groups.map(({ kind, inputs }) => kind.statement(inputs, param));
+  if (groups.length === 1) {
+    const text = statements[0]!;
+    return [(await client.query<Array<string | null>>({ name: statementName(text), text, values, rowMode: 'array' })).rows];
+  }
+  const width = Math.max(...groups.map(({ kind }) => kind.columns));
+  const text = `WITH ${statements.map((statement, i) => `w${i} AS (${statement})`).join(', ')}
+    ${groups
+      .map(({ kind }, i) => `SELECT ${i}, w${i}.*${', NULL::text'.repeat(width - kind.columns)} FROM w${i}`)
+      .join(' UNION ALL ')}`;
+  const { rows } = await client.query<[number, ...Array<string | null>]>({ name: statementName(text), text, values, rowMode: 'array' });
+  const returned: PostgresRow[][] = groups.map(() => []);
+  for (const row of rows) returned[row[0]]!.push(row.slice(1) as PostgresRow);
+  return returned;
+}
+
+/**
+ * A name per statement text: the connection parses and plans it once, and later batches only bind and
+ * execute. The texts depend on the kinds in a batch, not on its size, so there are few of them.
+ */
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `wearhook_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+async function commit(client: pg.PoolClient, fault: CommitFault | undefined, writes: number): Promise<void> {
+  fault?.beforeCommit(writes);
+  const result = await client.query('COMMIT');
+  // COMMIT of a transaction the server has aborted answers ROLLBACK, not an error.
+  if (result.command !== 'COMMIT') throw new Error(`COMMIT answered ${result.command}.`);
 }
 
 /** An error the server reported for one statement (it has a SQLSTATE), so the connection is usable. */

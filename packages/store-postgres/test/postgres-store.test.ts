@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWebhookStoreContract, newDelivery } from '@wearhook/core/testing/store-contract';
 import { createPostgresStore } from '../src/postgres-store.js';
@@ -60,6 +61,108 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
       await Promise.all(stores.map((s) => s.close()));
       await schemas.drop(schema);
     }
+  });
+
+  describe('one statement per batch', () => {
+    const record = (key: string, version: number, data: unknown) => ({ kind: 'vital.sleep', userId: 'batch-user', key, version, data });
+    /** A pool whose clients record the text of every statement they send. */
+    const recordingPool = () => {
+      const pool = new pg.Pool({ connectionString: url, max: 4 });
+      const sent: string[] = [];
+      pool.on('connect', (client) => {
+        const original = client.query.bind(client) as (...args: unknown[]) => unknown;
+        (client as { query: unknown }).query = (...args: unknown[]) => {
+          const [first] = args;
+          sent.push(typeof first === 'string' ? first : String((first as { text?: unknown }).text));
+          return original(...args);
+        };
+      });
+      return { pool, sent };
+    };
+
+    it('splits the writes of one turn into batches of at most maxBatchRows rows', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
+      const store = createPostgresStore({ pool, schema, maxBatchRows: 5, maxCommitsInFlight: 1 });
+      try {
+        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
+        sent.length = 0;
+        const writes = [3, 2, 4, 1, 7, 1].map((n, w) =>
+          store.upsertRecords('vital', Array.from({ length: n }, (_, i) => record(`w${w}r${i}`, 1, i))),
+        );
+        expect(await Promise.all(writes)).toEqual([3, 2, 4, 1, 7, 1].map((n) => ({ applied: n })));
+        // 3+2 | 4+1 | 7 alone (one write is never split) | 1
+        expect(sent.filter((text) => text.includes('INSERT INTO'))).toHaveLength(4);
+        expect(await store.getRecords({ provider: 'vital', userId: 'batch-user' })).toHaveLength(18);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    });
+
+    it('applies record upserts of one turn that share records in call order, each counting its own changes', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
+      const store = createPostgresStore({ pool, schema });
+      try {
+        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
+        sent.length = 0;
+        // All in one turn, so one batch: `a` is written three times, which one statement cannot do:
+        // three statements in order, not a failed statement and a rerun write by write.
+        const results = await Promise.all([
+          store.upsertRecords('vital', [record('a', 1, 'a1')]),
+          store.upsertRecords('vital', [record('a', 3, 'a3'), record('b', 1, 'b1')]),
+          store.upsertRecords('vital', [record('a', 2, 'a2'), record('c', 1, 'c1')]),
+          store.upsertRecords('terra', [record('a', 1, 'terra')]),
+        ]);
+        expect(results).toEqual([{ applied: 1 }, { applied: 2 }, { applied: 1 }, { applied: 1 }]);
+        const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
+        expect(stored.map((r) => [r.key, r.data, r.revision])).toEqual([
+          ['a', 'a3', 2],
+          ['b', 'b1', 1],
+          ['c', 'c1', 1],
+        ]);
+        const batch = sent.slice(0, sent.indexOf('COMMIT') + 1);
+        expect(batch.map((text) => text.trim().split(/\s/)[0])).toEqual(['BEGIN', 'INSERT', 'INSERT', 'INSERT', 'COMMIT']);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    });
+
+    it('rejects only the refused write when puts, completions and record upserts share a batch', async () => {
+      const schema = schemas.name();
+      const store = createPostgresStore({ connectionString: url, schema });
+      try {
+        const leased = newDelivery({ lease: { workerId: 'w', leaseMs: 60_000 } });
+        const { id } = (await store.putIfAbsent(leased)) as { id: string };
+        const good = newDelivery();
+        const refused = newDelivery({ state: 'exploded' as unknown as 'pending' });
+        const settled = await Promise.allSettled([
+          store.putIfAbsent(good),
+          store.complete(id, 'w'),
+          store.putIfAbsent(refused),
+          store.upsertRecords('vital', [record('r', 1, 'kept')]),
+          store.complete(id, 'w'),
+        ]);
+        expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : 'rejected'))).toEqual([
+          { inserted: true, id: expect.any(String) },
+          true,
+          'rejected',
+          { applied: 1 },
+          false,
+        ]);
+        expect(await store.get('vital', good.deliveryKey)).toBeDefined();
+        expect(await store.get('vital', refused.deliveryKey)).toBeUndefined();
+        expect((await store.get('vital', leased.deliveryKey))?.state).toBe('completed');
+        expect(await store.getRecords({ provider: 'vital', userId: 'batch-user' })).toMatchObject([{ key: 'r', data: 'kept' }]);
+      } finally {
+        await store.close();
+        await schemas.drop(schema);
+      }
+    });
   });
 
   it('applies concurrent record upserts of overlapping keys without deadlocks or lost updates', async () => {
