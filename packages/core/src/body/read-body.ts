@@ -13,8 +13,9 @@ const KEEP_RAW_BYTES =
 /**
  * The body's bytes exactly as received (still compressed), within `limits.maxWireBytes` and
  * `limits.bodyTimeoutMs`.
- * - `stream`: read with those limits. A `Content-Length` above the limit is refused before reading; on
- *   timeout the stream is destroyed, so nothing keeps reading. A stream that has already ended, is
+ * - `stream`: read with those limits. A `Content-Length` above the limit is refused before reading; a
+ *   refused read (timeout, size, budget) pauses the stream, so nothing more is buffered, and the answer
+ *   closes the connection. A stream that has already ended, is
  *   already being read, or is no longer readable is refused at once rather than waited on.
  * - `buffer`: returned as it is, after the wire limit and a check that it matches `Content-Length`.
  * - `consumed`: refused at once.
@@ -22,7 +23,7 @@ const KEEP_RAW_BYTES =
  * Streamed bytes count against `limits.bodyBudget` (default `SHARED_BODY_BUDGET`) while they are read.
  *
  * Throws `WebhookError`: 503 `too_many_bytes_in_flight`, 413 `body_too_large`, 408 `body_timeout`, 400 `body_incomplete` (the sender
- * went away or sent fewer bytes than `Content-Length`), 500 `body_already_consumed` (a setup error; the
+ * went away, or sent fewer or more bytes than `Content-Length`), 500 `body_already_consumed` (a setup error; the
  * message says how to mount the middleware).
  */
 export async function readBody(source: BodySource, headers: IncomingHeaders, limits: BodyLimits): Promise<Buffer> {
