@@ -42,10 +42,16 @@ interface DeliveryRow {
   bodySlot: number;
 }
 
+/** One user's records of one provider, by kind, then by key. */
+interface RecordOwner {
+  readonly provider: ProviderName;
+  readonly userId: string;
+  readonly byKind: Map<string, Map<string, RecordRow>>;
+}
+
+/** Provider and user are the owner's; kind and key are the strings the record came with, not copies. */
 interface RecordRow {
-  provider: ProviderName;
   kind: string;
-  userId: string;
   key: string;
   version: number | undefined;
   dataJson: string;
@@ -83,9 +89,10 @@ export function createMemoryStore(): WebhookStore {
   const deliveries = new Map<string, DeliveryRow>();
   const byId = new Map<number, DeliveryRow>();
   // By owner (provider and user), then by kind and key: a delivery's records share one owner, so an
-  // upsert does one lookup in the large map and the rest in that user's small one (25 lookups in a map
-  // of every record ever kept cost ~3 µs each in cache misses), and reading a user's records is a lookup.
-  const recordsByOwner = new Map<string, Map<string, RecordRow>>();
+  // upsert does one lookup in the large map and the rest in that user's small ones (25 lookups in a map
+  // of every record ever kept cost ~3 µs each in cache misses), reading a user's records is a lookup, and
+  // no identity string is kept per record (what is retained is what the GC copies: it was most of the cost).
+  const recordsByOwner = new Map<string, RecordOwner>();
   const due = new Map<ProviderName, IndexedHeap<DeliveryRow>>();
   const leases = new IndexedHeap(byLeaseEnd, slot('leaseSlot'));
   const retained = new IndexedHeap(byReceipt, slot('retainedSlot'));
@@ -329,23 +336,26 @@ export function createMemoryStore(): WebhookStore {
         const receivedAtMs = (options?.receivedAt ?? new Date()).getTime();
         const nowMs = Date.now();
         let applied = 0;
-        // prepareRecords sorts by user first: consecutive records mostly share their owner's map.
-        let owner: Map<string, RecordRow> | undefined;
-        let ownerId = '';
+        // prepareRecords sorts by user, then kind: consecutive records mostly share their maps.
+        let owner: RecordOwner | undefined;
+        let ofKind: Map<string, RecordRow> | undefined;
+        let kindOf = '';
         for (const record of prepared) {
-          if (owner === undefined || ownerId !== record.userId) {
-            ownerId = record.userId;
-            const ownerKey = `${provider}:${ownerId}`;
+          if (owner === undefined || owner.userId !== record.userId) {
+            const ownerKey = `${provider}:${record.userId}`;
             owner = recordsByOwner.get(ownerKey);
-            if (owner === undefined) recordsByOwner.set(ownerKey, (owner = new Map()));
+            if (owner === undefined) recordsByOwner.set(ownerKey, (owner = { provider, userId: record.userId, byKind: new Map() }));
+            ofKind = undefined;
           }
-          const identity = `${record.kind.length}:${record.kind}${record.key}`;
-          const stored = owner.get(identity);
+          if (ofKind === undefined || kindOf !== record.kind) {
+            kindOf = record.kind;
+            ofKind = owner.byKind.get(kindOf);
+            if (ofKind === undefined) owner.byKind.set(record.kind, (ofKind = new Map()));
+          }
+          const stored = ofKind.get(record.key);
           if (stored !== undefined && !outranks({ version: record.version, receivedAtMs }, stored)) continue;
-          owner.set(identity, {
-            provider,
+          ofKind.set(record.key, {
             kind: record.kind,
-            userId: record.userId,
             key: record.key,
             version: record.version,
             dataJson: record.dataJson,
@@ -359,12 +369,15 @@ export function createMemoryStore(): WebhookStore {
       }),
 
     getRecords: (query: { readonly provider: ProviderName; readonly userId: string; readonly kind?: string }) =>
-      run(() =>
-        [...(recordsByOwner.get(`${query.provider}:${query.userId}`)?.values() ?? [])]
-          .filter((row) => query.kind === undefined || row.kind === query.kind)
+      run(() => {
+        const owner = recordsByOwner.get(`${query.provider}:${query.userId}`);
+        if (owner === undefined) return [];
+        const kinds = query.kind === undefined ? [...owner.byKind.values()] : [owner.byKind.get(query.kind) ?? new Map<string, RecordRow>()];
+        return kinds
+          .flatMap((ofKind) => [...ofKind.values()])
           .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key))
-          .map(toRecord),
-      ),
+          .map((row) => toRecord(owner, row));
+      }),
 
     close: () => {
       closed = true;
@@ -407,11 +420,11 @@ function toDelivery(row: DeliveryRow): StoredDelivery {
   };
 }
 
-function toRecord(row: RecordRow): StoredRecord {
+function toRecord(owner: RecordOwner, row: RecordRow): StoredRecord {
   return {
-    provider: row.provider,
+    provider: owner.provider,
     kind: row.kind,
-    userId: row.userId,
+    userId: owner.userId,
     key: row.key,
     version: row.version,
     data: JSON.parse(row.dataJson),
