@@ -266,7 +266,7 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
     if (spec.retained) prefill = filled;
   }
   const servers: ServerProcess[] = [];
-  const profDir = settings.cpuProfDir === undefined ? undefined : join(settings.cpuProfDir, `${spec.id}-node${process.versions.node.split('.')[0]}`);
+  const profDir = profileDir(settings, spec.id);
   if (profDir !== undefined) {
     mkdirSync(profDir, { recursive: true });
     env.WEARHOOK_BENCH_CPU_PROF_DIR = profDir;
@@ -316,10 +316,14 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
   }
 }
 
+/** Where a subject's CPU profiles go (`BENCH_INBOX_CPU_PROF`), per Node major; undefined: not profiled. */
+function profileDir(settings: Settings, subjectId: string): string | undefined {
+  return settings.cpuProfDir === undefined ? undefined : join(settings.cpuProfDir, `${subjectId}-node${process.versions.node.split('.')[0]}`);
+}
+
 function baselineProfileEnv(settings: Settings, order: readonly SubjectSpec[]): Record<string, string> {
-  const first = order[0];
-  if (settings.cpuProfDir === undefined || first === undefined) return {};
-  const dir = join(settings.cpuProfDir, `${first.id}-node${process.versions.node.split('.')[0]}`);
+  const dir = order[0] === undefined ? undefined : profileDir(settings, order[0].id);
+  if (dir === undefined) return {};
   mkdirSync(dir, { recursive: true });
   return { WEARHOOK_BENCH_CPU_PROF_DIR: dir };
 }

@@ -372,9 +372,11 @@ export function createMemoryStore(): WebhookStore {
       run(() => {
         const owner = recordsByOwner.get(`${query.provider}:${query.userId}`);
         if (owner === undefined) return [];
-        const kinds = query.kind === undefined ? [...owner.byKind.values()] : [owner.byKind.get(query.kind) ?? new Map<string, RecordRow>()];
-        return kinds
-          .flatMap((ofKind) => [...ofKind.values()])
+        const rows =
+          query.kind === undefined
+            ? [...owner.byKind.values()].flatMap((ofKind) => [...ofKind.values()])
+            : [...(owner.byKind.get(query.kind)?.values() ?? [])];
+        return rows
           .sort((a, b) => compareStrings(a.kind, b.kind) || compareStrings(a.key, b.key))
           .map((row) => toRecord(owner, row));
       }),
