@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutAnnotations } from './generate-provider-schemas/emit-conformance-schemas.js';
 import type { Schema } from './generate-provider-schemas/json-schema.js';
 import { TypeEmitter } from './generate-provider-schemas/type-emitter.js';
 import { buildEventCatalog } from './generate-provider-schemas/event-catalog.js';
@@ -105,5 +106,39 @@ describe('buildEventCatalog', () => {
     const components = { Wrong: envelope(['other.created']), All: { oneOf: [] } };
     const wrong = spec({ 'thing.*': body('#/components/schemas/Wrong') }, components);
     expect(() => buildEventCatalog(wrong, { ...config, aliases: {} })).toThrow(/does not match/);
+  });
+});
+
+describe('withoutAnnotations: what the conformance data leaves out', () => {
+  it('drops annotations and formats everywhere, keeping every keyword that validates', () => {
+    const schema = {
+      $id: 'urn:x',
+      title: 'X',
+      type: 'object',
+      required: ['a', 'title'],
+      properties: {
+        a: { type: ['string', 'null'], format: 'uuid', examples: ['x'] },
+        title: { type: 'array', items: [{ type: 'string', format: 'date' }, { description: 'any' }] },
+        map: { type: 'object', additionalProperties: { type: 'number', format: 'float' } },
+      },
+      anyOf: [{ required: ['a'] }, { if: { format: 'x', type: 'string' }, then: { pattern: '^a' }, else: { examples: [1] } }],
+    };
+    expect(withoutAnnotations(schema)).toEqual({
+      type: 'object',
+      required: ['a', 'title'],
+      properties: {
+        a: { type: ['string', 'null'] },
+        title: { type: 'array', items: [{ type: 'string' }, {}] },
+        map: { type: 'object', additionalProperties: { type: 'number' } },
+      },
+      anyOf: [{ required: ['a'] }, { if: { type: 'string' }, then: { pattern: '^a' }, else: {} }],
+    });
+  });
+
+  it('keeps `format` where it decides where ajv reports a type error: one type with keywords of every type beside it', () => {
+    expect(withoutAnnotations({ type: 'string', format: 'date-time', enum: ['a'] })).toEqual({ type: 'string', format: 'date-time', enum: ['a'] });
+    expect(withoutAnnotations({ type: 'number', format: 'float', const: 1 })).toEqual({ type: 'number', format: 'float', const: 1 });
+    expect(withoutAnnotations({ type: ['string', 'null'], format: 'date-time', enum: ['a'] })).toEqual({ type: ['string', 'null'], enum: ['a'] });
+    expect(withoutAnnotations({ type: 'integer', format: 'int64', enum: [1] })).toEqual({ type: 'integer', enum: [1] });
   });
 });

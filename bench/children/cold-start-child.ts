@@ -2,7 +2,7 @@
 // an application loads the published package. argv[2]: `import` or `require`, how to load it;
 // argv[3]: URL of @wearhook/core's built index (ESM or CommonJS); argv[4]: a JSON file with the
 // secrets, the fixed clock and one delivery per provider. Each provider's delivery is handled twice:
-// the first imports the type's conformance validator, the second finds it loaded.
+// the first builds the type's conformance validator, the second finds it built.
 // Prints one JSON line of milliseconds since the process started (performance.timeOrigin).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

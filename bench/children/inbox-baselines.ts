@@ -2,16 +2,21 @@
 //   POST /json        express.json() on the delivery, then 204: what "as fast as express.json" means.
 //   POST /handwritten what wearhook does without a store, written by hand: express.raw, the Standard
 //                     Webhooks (Svix) HMAC checked against the svix-* headers with a 5-minute tolerance,
-//                     JSON.parse, the same ajv validation as core (Vital's validator for the event
-//                     type), one JSON line on stdout per handled event (the example's contract), 204.
+//                     JSON.parse, the same validation as core with ajv (core's gate for the event type,
+//                     then its conformance schema compiled by ajv at start-up with allErrors, as a user
+//                     would write it), one JSON line on stdout per handled event (the example's
+//                     contract), 204.
 // The secret is VITAL_WEBHOOK_SECRET, as for the example app.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
 import express from 'express';
-import { vitalProvider } from '../lib/core-internals.js';
+import { vitalConformance, vitalProvider } from '../lib/core-internals.js';
 
-// Imported here, before the server listens, so the hand-written route validates synchronously (core's
-// receiver imports each type's conformance validator on the type's first delivery instead).
-await vitalProvider.validator.loadAll();
+// ajv compiles every schema before the server listens, as a hand-written route would at start-up.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, inlineRefs: false });
+for (const text of Object.values(vitalConformance.shared)) ajv.addSchema(JSON.parse(text) as object);
+const compiled = vitalConformance.schemas.map((text) => ajv.compile(JSON.parse(text) as object));
+const conformance = new Map<string, ValidateFunction>(Object.entries(vitalConformance.eventTypes).map(([type, index]) => [type, compiled[index]!]));
 
 const secretText = process.env.VITAL_WEBHOOK_SECRET ?? '';
 const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
@@ -51,10 +56,13 @@ app.post('/handwritten', express.raw({ type: 'application/json', limit: '16mb' }
     return;
   }
   const type = typeof payload.event_type === 'string' ? payload.event_type : '';
-  if (!vitalProvider.validator.has(type) || !vitalProvider.validator.validate(type, payload).valid) {
+  const conforms = conformance.get(type);
+  if (conforms === undefined || vitalProvider.validator.gate(type, payload) !== undefined) {
     res.status(422).end();
     return;
   }
+  // Drift is advisory, as in core: its errors are read, not answered.
+  if (!conforms(payload)) void conforms.errors;
   process.stdout.write(`${JSON.stringify({ provider: 'vital', type, deliveryKey: `vital:${id}` })}\n`);
   res.status(204).end();
 });

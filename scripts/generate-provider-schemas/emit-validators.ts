@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { compactErrors } from './compact-errors.js';
 
 // ajv is a build-time tool of the generator only (a devDependency of the workspace): the validators it
 // writes import nothing of it. Only the little used here is typed.
@@ -11,9 +10,6 @@ const require = createRequire(import.meta.url);
 const { Ajv } = require('ajv') as { Ajv: AjvClass };
 const standaloneCode = (require('ajv/dist/standalone') as { default: (ajv: AjvInstance, refs: Record<string, string>) => string }).default;
 
-/** Which of the two validation levels a file holds. */
-export type ValidatorLevel = 'gate' | 'conformance';
-
 export interface ValidatorSource {
   /** One schema per event type. */
   readonly schemas: Readonly<Record<string, object>>;
@@ -22,7 +18,8 @@ export interface ValidatorSource {
   /**
    * The payload property that names the event type. The receiver read the type from it, so checking
    * it again against each schema's constant proves nothing; without that check, event types with the
-   * same shape (Vital's `.created`/`.updated` pairs, most gates) share one compiled function.
+   * same shape (Vital's `.created`/`.updated` pairs, most gates) share one compiled function (or, for
+   * conformance, one schema).
    */
   readonly discriminators: readonly string[];
 }
@@ -35,13 +32,6 @@ const RUNTIME_HELPERS: Readonly<Record<string, string>> = {
 };
 
 const ERROR_PUSH = /if\(vErrors === null\)\{vErrors = \[(err\d+)\];\}else \{vErrors\.push\(\1\);\}errors\+\+;/g;
-const ROLLBACK = /errors = (_errs\d+);if\(vErrors !== null\)\{if\(\1\)\{vErrors\.length = \1;\}else \{vErrors = null;\}\}/g;
-
-/** A module of generated code: where it goes, relative to the provider's `generated` folder, and its text. */
-export interface ValidatorModule {
-  readonly file: string;
-  readonly content: string;
-}
 
 /**
  * The source of a TypeScript module exporting `exportName`: the gate validator of every event type of
@@ -50,9 +40,9 @@ export interface ValidatorModule {
  * wearhook's standalone runtime.
  */
 export function emitGateValidators(source: ValidatorSource, exportName: string, header: string): string {
-  const { ajv, types, functionOf, ids } = compile('gate', source);
+  const { ajv, types, functionOf, ids } = compile(source);
   const refs = Object.fromEntries(ids.map((id, index) => [`v${index}`, id]));
-  const { code, helpers, appended } = rewrite('gate', standaloneCode(ajv, refs));
+  const { code, helpers, appended } = rewrite(standaloneCode(ajv, refs));
   // ajv writing errors in a way the rewrite does not recognise must fail here, not lose the rewrite.
   if (appended === 0) throw new Error('Rewrote no error pushes in the gate code');
   const exported = new Map<string, string>();
@@ -74,57 +64,6 @@ export function emitGateValidators(source: ValidatorSource, exportName: string, 
   );
 }
 
-/**
- * The conformance validators of `source`, compiled by ajv ahead of time: one module per distinct
- * schema under `conformance/` (each with its copy of the shared schemas' functions it calls), and
- * `conformance.ts`, which maps each event type to a dynamic `import()` of its module. Conformance only
- * computes drift, and the code of all event types is hundreds of kilobytes per provider that V8 would
- * parse at start-up; loaded by type, a process parses only the types it receives, on the first
- * delivery of each. Conformance collects every error (`allErrors`), each of which spends one unit of
- * `errorBudget`, so one payload's work is bounded however many elements fail.
- */
-export function emitConformanceValidators(source: ValidatorSource, exportName: string, header: string): ValidatorModule[] {
-  const { ajv, types, functionOf, ids } = compile('conformance', source);
-  const fileOf = ids.map((_id, index) => `conformance/${moduleName(types.find((type) => functionOf.get(type) === index) ?? missing(`schema ${index}`))}`);
-  if (new Set(fileOf.map((file) => file.toLowerCase())).size !== fileOf.length) throw new Error('Two conformance modules would share a file name');
-  let appendedInAll = 0;
-  const modules = ids.map((id, index): ValidatorModule => {
-    const { code, helpers, appended } = rewrite('conformance', standaloneCode(ajv, { validate: id }));
-    appendedInAll += appended;
-    let exported: string | undefined;
-    const body = code.replace(/export const validate = (\w+);/, (_match, fn: string) => {
-      exported = fn;
-      return '';
-    });
-    const usedBy = types.filter((type) => functionOf.get(type) === index);
-    return {
-      file: `${fileOf[index] ?? ''}.ts`,
-      content:
-        `${header}` +
-        `// The ajv conformance validator of ${usedBy.join(', ')}, compiled ahead of time (ajv standalone code).\n` +
-        `// @ts-nocheck -- generated JavaScript; its one export is typed below.\n` +
-        `/* eslint-disable */\n` +
-        `import type { StandaloneValidateFunction } from '../../../../validation/standalone-runtime.js';\n` +
-        importHelpers(helpers, '../../../../') +
-        `\n${body.trim()}\n\n` +
-        `export const validate: StandaloneValidateFunction = ${exported ?? missing(usedBy.join(', '))};\n`,
-    };
-  });
-  if (appendedInAll === 0) throw new Error('Rewrote no error pushes in the conformance code');
-  const entries = types.map((type) => `  ${JSON.stringify(type)}: () => import('./${fileOf[functionOf.get(type) ?? -1] ?? missing(type)}.js'),`);
-  const index: ValidatorModule = {
-    file: 'conformance.ts',
-    content:
-      `${header}` +
-      `// Where each event type's ajv conformance validator is: one module per distinct schema, loaded on\n` +
-      `// the first delivery of a type that needs it (SchemaValidator.load), never at start-up.\n` +
-      `import type { ConformanceLoaders } from '../../../validation/standalone-runtime.js';\n\n` +
-      `/** The conformance validator of each event type, as a module to import. */\n` +
-      `export const ${exportName}: ConformanceLoaders = {\n${entries.join('\n')}\n};\n`,
-  };
-  return [index, ...modules];
-}
-
 interface Compiled {
   readonly ajv: AjvInstance;
   readonly types: readonly string[];
@@ -134,15 +73,15 @@ interface Compiled {
   readonly ids: readonly string[];
 }
 
-function compile(level: ValidatorLevel, source: ValidatorSource): Compiled {
+function compile(source: ValidatorSource): Compiled {
   const options = {
-    // Conformance reports every difference (up to the budget); the gate only needs the first.
-    allErrors: level === 'conformance',
+    // The gate only needs the first failure.
+    allErrors: false,
     strict: false,
     validateFormats: false,
     validateSchema: false,
     // Shared schemas become one function each, called by every event that uses them, instead of
-    // being copied into each event's validator: the generated code stays a few hundred kilobytes.
+    // being copied into each event's validator.
     inlineRefs: false,
     code: { source: true, esm: true, lines: false },
   };
@@ -160,7 +99,7 @@ function compile(level: ValidatorLevel, source: ValidatorSource): Compiled {
     if (index === undefined) {
       index = distinct.size;
       distinct.set(text, index);
-      const id = `urn:wearhook:${level}:${index}`;
+      const id = `urn:wearhook:gate:${index}`;
       ajv.addSchema({ ...schema, $id: id });
       ids.push(id);
     }
@@ -170,7 +109,7 @@ function compile(level: ValidatorLevel, source: ValidatorSource): Compiled {
 }
 
 /** ajv's standalone code rewritten to use wearhook's standalone runtime, and the helpers it then imports. */
-function rewrite(level: ValidatorLevel, standalone: string): { code: string; helpers: ReadonlySet<string>; appended: number } {
+function rewrite(standalone: string): { code: string; helpers: ReadonlySet<string>; appended: number } {
   let code = standalone;
   const helpers = new Set<string>();
   code = code.replace(/require\("([^"]+)"\)\.default/g, (_match, module: string) => {
@@ -180,35 +119,19 @@ function rewrite(level: ValidatorLevel, standalone: string): { code: string; hel
     return helper;
   });
   if (/\brequire\(/.test(code)) throw new Error('ajv standalone code still contains require()');
-  // Nothing reads an error's schemaPath (issues carry the payload path and message), and the paths
-  // are a fifth of the code V8 must parse.
+  // Nothing reads an error's schemaPath (issues carry the payload path and message).
   code = code.replace(/schemaPath:"(?:[^"\\]|\\.)*"/g, 'schemaPath:""');
   // Each error ajv creates is appended by five statements; one runtime call says the same in a fifth of
-  // the text V8 parses. In conformance code the call also spends error budget.
-  const append = level === 'conformance' ? 'collect' : 'append';
+  // the text V8 parses.
   let appended = 0;
   code = code.replace(ERROR_PUSH, (_push, error: string) => {
     appended += 1;
-    return `vErrors=${append}(vErrors,${error});errors++;`;
+    return `vErrors=append(vErrors,${error});errors++;`;
   });
-  // Every error the code creates must go through the runtime (and, in conformance code, every one it
-  // drops be refunded): a new ajv that writes either differently must fail here, not lose the bound.
+  // Every error the code creates must go through the runtime: a new ajv that writes it differently
+  // must fail here.
   if (/vErrors\.push\(/.test(code)) throw new Error(`Rewrote ${appended} error pushes; some were not recognised`);
-  if (appended > 0) helpers.add(append);
-  if (level === 'conformance') {
-    let refunded = 0;
-    code = code.replace(ROLLBACK, (rollback, from: string) => {
-      refunded += 1;
-      return `refund(vErrors,${from});${rollback}`;
-    });
-    const truncations = (code.match(/vErrors\.length = /g) ?? []).length;
-    if (truncations !== refunded) throw new Error(`Refunded ${refunded} of ${truncations} rollbacks in the conformance code`);
-    // A schema whose code never drops errors has nothing to refund.
-    if (refunded > 0) helpers.add('refund');
-  }
-  // Conformance code only: the gate's is loaded with the provider and small, and creates some errors
-  // as empty placeholders (`{}`) that compaction would have to special-case.
-  if (level === 'conformance') code = compactErrors(code, append);
+  if (appended > 0) helpers.add('append');
   return { code: code.replace('"use strict";', ''), helpers, appended };
 }
 
@@ -217,13 +140,8 @@ function importHelpers(helpers: ReadonlySet<string>, up: string): string {
   return names.length > 0 ? `import { ${names.join(', ')} } from '${up}validation/standalone-runtime.js';\n` : '';
 }
 
-/** A file name for an event type's module: the type itself where it is safe in a path. */
-function moduleName(type: string): string {
-  return type.replace(/[^A-Za-z0-9._-]/g, '-');
-}
-
 /** The schema without the constraint on its discriminator property (still required). */
-function withoutDiscriminator(schema: object, discriminators: readonly string[]): object {
+export function withoutDiscriminator(schema: object, discriminators: readonly string[]): object {
   const { properties, ...rest } = schema as { properties?: Record<string, object> };
   if (properties === undefined) return schema;
   const kept = Object.fromEntries(Object.entries(properties).filter(([name]) => !discriminators.includes(name)));

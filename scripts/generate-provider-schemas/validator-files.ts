@@ -2,10 +2,11 @@ import { thryveGateSchemas } from '../../packages/core/src/providers/thryve/gate
 import { thryveSchemas } from '../../packages/core/src/providers/thryve/schemas/index.js';
 import type { ProviderModel } from './build-model.js';
 import type { GeneratedFile } from './emit-files.js';
-import { emitConformanceValidators, emitGateValidators, type ValidatorSource } from './emit-validators.js';
+import { emitConformanceSchemas } from './emit-conformance-schemas.js';
+import { emitGateValidators, type ValidatorSource } from './emit-validators.js';
 import { GENERATOR, header } from './file-header.js';
 
-/** `generated/gate.ts`, `generated/conformance.ts` and `generated/conformance/` of a provider generated from its spec. */
+/** `generated/gate.ts` and `generated/conformance.ts` of a provider generated from its spec. */
 export function emitSpecValidatorFiles(model: ProviderModel): GeneratedFile[] {
   const { provider } = model.config;
   const { gate } = model.config;
@@ -34,7 +35,7 @@ function validatorFiles(provider: string, top: string, gate: ValidatorSource, co
   const dir = `packages/core/src/providers/${provider}/generated`;
   return [
     { path: `${dir}/gate.ts`, content: emitGateValidators(gate, `${provider}Gate`, top) },
-    ...emitConformanceValidators(conformance, `${provider}Conformance`, top).map((module) => ({ path: `${dir}/${module.file}`, content: module.content })),
+    { path: `${dir}/conformance.ts`, content: emitConformanceSchemas(conformance, `${provider}Conformance`, top) },
   ];
 }
 

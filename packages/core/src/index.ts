@@ -37,7 +37,8 @@ export { createReceiver, type CreateReceiverOptions } from './receiver/create-re
 export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
 export type { Authenticator, AuthInput, HeaderCheckInput } from './auth/authenticator.js';
 export { SchemaValidator, type ProviderValidators, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
-export type { ConformanceLoaders, StandaloneValidatorModule, StandaloneValidators } from './validation/standalone-runtime.js';
+export type { ConformanceSchemas } from './validation/conformance-schemas.js';
+export type { StandaloneValidators } from './validation/standalone-runtime.js';
 
 // --- Adapter kit: what a framework adapter (@wearhook/express, @wearhook/koa, your own) translates to and from.
 export type { BodySource, IncomingHeaders, WebhookRequest, WebhookResponse } from './http/webhook-request.js';

@@ -75,10 +75,8 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
         context: stored.context,
       };
       // Accepted at receipt: its stored drift is its verdict, nothing is validated again. A delivery
-      // stored with issues was quarantined and requeued by an operator: it is classified afresh, after
-      // its type's conformance validator is imported (this process may not have received the type yet).
+      // stored with issues was quarantined and requeued by an operator: it is classified afresh.
       if (stored.issues === undefined) return dispatch(classifyDelivery(provider, input, storedVerdict(stored.drift as Drift | undefined)), stored.receivedAt);
-      await provider.validator.load(input.type);
       return dispatch(classifyDelivery(provider, input), stored.receivedAt);
     },
     received(input) {

@@ -56,10 +56,6 @@ export async function receiveDelivery<Event>(
     text = undefined;
     if (large) await letGo();
   }
-  // The first delivery of a type imports its conformance validator (SchemaValidator.load); every
-  // later one finds it loaded and does not await.
-  const loading = provider.validator.load(type);
-  if (loading !== undefined) await loading;
   const received: ReceivedDelivery = {
     type,
     payload,

@@ -1,5 +1,7 @@
 import { CONFORMANCE_ERROR_BUDGET, MAX_DRIFT_ISSUES, type Drift, type ValidationIssue } from './drift.js';
-import { errorBudget, type ConformanceLoaders, type StandaloneError, type StandaloneValidateFunction, type StandaloneValidators } from './standalone-runtime.js';
+import { sharedSchema, type ConformanceSchemas } from './conformance-schemas.js';
+import { SchemaInterpreter, type InterpretedSchema } from './schema-interpreter.js';
+import { errorBudget, type StandaloneError, type StandaloneValidateFunction, type StandaloneValidators } from './standalone-runtime.js';
 
 export type { Drift, ValidationIssue } from './drift.js';
 
@@ -11,33 +13,32 @@ export type ValidationResult =
   | { readonly valid: true; readonly drift: Drift | undefined }
   | { readonly valid: false; readonly issues: readonly ValidationIssue[] };
 
-/** The two levels of generated validators of one provider, by event type. */
+/** The two levels of validation of one provider, by event type. */
 export interface ProviderValidators {
   /**
    * What wearhook needs to build the typed event: type, user id, container shapes, record-key fields.
-   * Compiled without `allErrors`: it stops at the first failure.
+   * Compiled by ajv ahead of time, without `allErrors`: it stops at the first failure.
    */
   readonly gate: StandaloneValidators;
   /**
    * The provider's published schema, widened to what providers are seen to send. Advisory: its
-   * failures are drift. Every event type of `gate` has one, imported by `SchemaValidator.load` on the
-   * first delivery of the type: the conformance code of all types is hundreds of kilobytes per
-   * provider, which V8 would otherwise parse at every start-up.
+   * failures are drift. Every event type of `gate` has one, interpreted (not compiled) on the first
+   * delivery of the type.
    */
-  readonly conformance: ConformanceLoaders;
+  readonly conformance: ConformanceSchemas;
 }
 
 /**
- * Validates payloads by event type in two levels with validators ajv compiled ahead of time (see
- * `scripts/generate-provider-schemas.ts`): nothing is compiled at run time, and ajv is not loaded at
- * all. The gates load with the provider; an event type's conformance validator is imported by `load`,
- * which the receiver awaits before the type's first delivery is validated.
+ * Validates payloads by event type in two levels: the gate, with validators ajv compiled ahead of time
+ * (see `scripts/generate-provider-schemas.ts`), and conformance, by interpreting the published schema
+ * (schema-interpreter.ts), with ajv's errors. Nothing is compiled or imported at run time, and ajv is
+ * not loaded at all. A type's conformance schema is parsed on the type's first delivery: a few hundred
+ * microseconds, where importing and compiling ajv's code for it took milliseconds.
  */
 export class SchemaValidator {
-  /** Conformance validators imported so far, by event type. */
-  private readonly conformance = new Map<string, StandaloneValidateFunction>();
-  /** Imports under way, so that concurrent first deliveries of a type share one. */
-  private readonly loading = new Map<string, Promise<void>>();
+  /** Conformance validators built so far, by index of their schema. */
+  private readonly conformance = new Map<number, StandaloneValidateFunction>();
+  private interpreter: SchemaInterpreter | undefined;
 
   constructor(private readonly validators: ProviderValidators) {}
 
@@ -46,35 +47,7 @@ export class SchemaValidator {
     return Object.hasOwn(this.validators.gate, eventType);
   }
 
-  /**
-   * Imports what `validate(eventType, …)` needs and has not been imported yet: the type's conformance
-   * validator. `undefined` when there is nothing to wait for (imported already, or a type `has` denies),
-   * so a caller awaits only before the first delivery of a type. Rejects when the module cannot be
-   * imported; the next call tries again.
-   */
-  load(eventType: string): Promise<void> | undefined {
-    if (this.conformance.has(eventType) || !this.has(eventType)) return undefined;
-    const pending = this.loading.get(eventType);
-    if (pending !== undefined) return pending;
-    const loader = this.lookup(this.validators.conformance, eventType);
-    const loaded = loader()
-      .then((module) => {
-        this.conformance.set(eventType, module.validate);
-      })
-      .finally(() => this.loading.delete(eventType));
-    this.loading.set(eventType, loaded);
-    return loaded;
-  }
-
-  /** Imports every event type's validators, for a process that would rather pay for them at start-up. */
-  async loadAll(): Promise<void> {
-    await Promise.all(Object.keys(this.validators.gate).map((eventType) => this.load(eventType)));
-  }
-
-  /**
-   * The gate, then (when it passes) conformance. Throws for an event type `has` denies, and for one
-   * whose `load` has not completed: drift is never skipped silently.
-   */
+  /** The gate, then (when it passes) conformance. Throws for an event type `has` denies. */
   validate(eventType: string, payload: unknown): ValidationResult {
     const issues = this.gate(eventType, payload);
     return issues === undefined ? { valid: true, drift: this.drift(eventType, payload) } : { valid: false, issues };
@@ -93,7 +66,7 @@ export class SchemaValidator {
    * conforms.
    */
   drift(eventType: string, payload: unknown): Drift | undefined {
-    const conformance = this.conformance.get(eventType) ?? this.notLoaded(eventType);
+    const conformance = this.conformanceOf(eventType);
     let errors: readonly StandaloneError[];
     let exhausted = false;
     errorBudget.left = CONFORMANCE_ERROR_BUDGET;
@@ -114,14 +87,21 @@ export class SchemaValidator {
     return { issues: errors.slice(0, MAX_DRIFT_ISSUES).map(toIssue), truncated: exhausted || errors.length > MAX_DRIFT_ISSUES };
   }
 
-  private lookup<Validators extends StandaloneValidators | ConformanceLoaders>(validators: Validators, eventType: string): NonNullable<Validators[string]> {
+  private lookup<Validators extends StandaloneValidators | Readonly<Record<string, number>>>(validators: Validators, eventType: string): NonNullable<Validators[string]> {
     if (!Object.hasOwn(validators, eventType)) throw new Error(`No validator for event type ${JSON.stringify(eventType)}`);
     return validators[eventType] as NonNullable<Validators[string]>;
   }
 
-  private notLoaded(eventType: string): never {
-    this.lookup(this.validators.conformance, eventType);
-    throw new Error(`The conformance validator of event type ${JSON.stringify(eventType)} is not loaded: await validator.load(eventType) first`);
+  private conformanceOf(eventType: string): StandaloneValidateFunction {
+    const schemas = this.validators.conformance;
+    const index = this.lookup(schemas.eventTypes, eventType);
+    let validate = this.conformance.get(index);
+    if (validate === undefined) {
+      this.interpreter ??= new SchemaInterpreter((id) => sharedSchema(schemas, id));
+      validate = this.interpreter.compile(JSON.parse(schemas.schemas[index]!) as InterpretedSchema);
+      this.conformance.set(index, validate);
+    }
+    return validate;
   }
 }
 

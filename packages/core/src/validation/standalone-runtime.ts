@@ -1,8 +1,8 @@
 /**
- * What the validators ajv generated ahead of time (`providers/<name>/generated/{gate,conformance/*}.ts`)
- * need at run time. ajv's standalone code would `require` its own runtime helpers; the generator
- * rewrites those calls to import these instead, so nothing loads ajv and nothing compiles code when
- * wearhook runs.
+ * What the gate validators ajv generated ahead of time (`providers/<name>/generated/gate.ts`) and the
+ * conformance interpreter (schema-interpreter.ts) need at run time. ajv's standalone code would
+ * `require` its own runtime helpers; the generator rewrites those calls to import these instead, so
+ * nothing loads ajv and nothing compiles code when wearhook runs.
  */
 
 /** A validator function as ajv's standalone code defines it. */
@@ -22,23 +22,11 @@ export interface StandaloneError {
 /** The generated validators of one provider and one level, by event type. */
 export type StandaloneValidators = Readonly<Record<string, StandaloneValidateFunction>>;
 
-/** A module holding one generated validator (`providers/<name>/generated/conformance/*.ts`). */
-export interface StandaloneValidatorModule {
-  readonly validate: StandaloneValidateFunction;
-}
-
 /**
- * The generated validators of one provider and one level, by event type, each as a function that
- * imports its module: the code of a type is parsed only when a delivery of that type needs it.
- */
-export type ConformanceLoaders = Readonly<Record<string, () => Promise<StandaloneValidatorModule>>>;
-
-/**
- * The error budget of the conformance validator that is running. The generator makes the conformance
- * code call {@link collect} for each error it creates and {@link refund} when it drops errors (the arms
- * of an `anyOf` another arm satisfied), so `left` bounds the errors a payload really has, not the
- * guesses on the way. At zero `collect` throws this object, which `SchemaValidator` catches: a payload
- * of a million bad elements costs a bounded number of error objects. `first` holds the first errors
+ * The error budget of the conformance validator that is running. The interpreter calls {@link collect}
+ * for each error it creates and {@link refund} when it drops errors (the arms of an `anyOf` another arm
+ * satisfied), so `left` bounds the errors a payload really has, not the guesses on the way. At zero
+ * `collect` throws this object, which `SchemaValidator` catches: a payload of a million bad elements costs a bounded number of error objects. `first` holds the first errors
  * kept, in payload order, for the drift reported then. Validation is synchronous, so one module-level
  * budget serves every call; `SchemaValidator.drift` resets it before each.
  */
@@ -55,12 +43,7 @@ export function append(collected: StandaloneError[] | null, error: StandaloneErr
   return collected;
 }
 
-/**
- * Appends an error for the conformance code, spending one unit of {@link errorBudget}. The generated
- * code passes the error's fields rather than an object literal: less code to parse on the first
- * delivery of each type (scripts/generate-provider-schemas/compact-errors.ts). It passes none for the
- * placeholder errors of an `if` condition, which it drops (refunds) right away.
- */
+/** Appends an error for the conformance interpreter, spending one unit of {@link errorBudget}. */
 export function collect(
   collected: StandaloneError[] | null,
   instancePath: string,
@@ -74,7 +57,7 @@ export function collect(
   return append(collected, error);
 }
 
-/** Called by the conformance code before it truncates `collected` to `from` errors. */
+/** Called by the conformance interpreter before it truncates `collected` to `from` errors. */
 export function refund(collected: readonly StandaloneError[] | null, from: number): void {
   if (collected === null) return;
   errorBudget.left += collected.length - from;

@@ -1,10 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { terraProvider } from '../../src/providers/terra/provider.js';
 import { terraSamples } from '../../src/providers/terra/samples.js';
 import { checkDelivery, classifyDelivery, refusedInStrictMode, storedVerdict } from '../../src/receiver/classify-delivery.js';
-
-// Outside a receiver, which imports each type's conformance validator on its first delivery.
-beforeAll(() => terraProvider.validator.loadAll());
 
 const RECEIVED_AT = new Date('2024-05-01T07:15:00Z');
 const input = (type: string, payload: unknown) => ({ type, payload, deliveryKey: 'terra:k', receivedAt: RECEIVED_AT });

@@ -8,17 +8,18 @@ import { vitalConformance } from '../../src/providers/vital/generated/conformanc
 import { vitalGate } from '../../src/providers/vital/generated/gate.js';
 import { vitalProvider } from '../../src/providers/vital/provider.js';
 import { createReceiver } from '../../src/receiver/create-receiver.js';
-import type { ConformanceLoaders, StandaloneValidators } from '../../src/validation/standalone-runtime.js';
+import type { ConformanceSchemas } from '../../src/validation/conformance-schemas.js';
+import type { StandaloneValidators } from '../../src/validation/standalone-runtime.js';
 import { SchemaValidator } from '../../src/validation/schema-validator.js';
 import type { Drift } from '../../src/validation/drift.js';
 
-// Each event type's conformance validator is imported on the type's first delivery (SchemaValidator.load).
-// These tests build each provider with a validator of its own, so that nothing is imported yet whatever
-// other tests in this process did: the first delivery here is the first of its type.
+// Each event type's conformance schema is parsed and interpreted on the type's first delivery. These
+// tests build each provider with a validator of its own, so that nothing is prepared yet whatever other
+// tests in this process did: the first delivery here is the first of its type.
 
 type AnyEvent = { readonly type: string; readonly deliveryKey: string; readonly receivedAt: Date; readonly records: readonly never[]; readonly drift?: Drift };
 
-function fresh(provider: ProviderDefinition<unknown>, gate: StandaloneValidators, conformance: ConformanceLoaders) {
+function fresh(provider: ProviderDefinition<unknown>, gate: StandaloneValidators, conformance: ConformanceSchemas) {
   const validator = new SchemaValidator({ gate, conformance });
   const definition = { ...provider, validator } as unknown as ProviderDefinition<AnyEvent>;
   const receiver = createReceiver<Record<string, AnyEvent>, AnyEvent>(definition, { authenticators: [], allowUnauthenticated: true, logger: false });
@@ -62,13 +63,11 @@ const cases = [
 ];
 
 describe.each(cases)('$name: drift on the first delivery of a type', ({ make, type, conforming, drifting, drift }) => {
-  it('a drifting first delivery in a fresh receiver reports its drift; the type is loaded afterwards', async () => {
-    const { validator, events, send } = make();
-    expect(() => validator.drift(type, drifting)).toThrow(/not loaded/);
+  it('a drifting first delivery in a fresh receiver reports its drift', async () => {
+    const { events, send } = make();
     const response = await send(drifting);
     expect(response.status).toBe(204);
     expect(events.map((event) => [event.type, event.drift])).toEqual([[type, drift]]);
-    expect(validator.load(type)).toBeUndefined();
   });
 
   it('a conforming first delivery has no drift, and a drifting second one of the same type has', async () => {
@@ -78,7 +77,7 @@ describe.each(cases)('$name: drift on the first delivery of a type', ({ make, ty
     expect(events.map((event) => event.drift)).toEqual([undefined, drift]);
   });
 
-  it('concurrent first deliveries of a type share one import and each gets its own verdict', async () => {
+  it('concurrent first deliveries of a type each get their own verdict', async () => {
     const { events, send } = make();
     const responses = await Promise.all([send(drifting), send(conforming), send(drifting)]);
     expect(responses.map((response) => response.status)).toEqual([204, 204, 204]);
@@ -86,31 +85,15 @@ describe.each(cases)('$name: drift on the first delivery of a type', ({ make, ty
   });
 });
 
-describe('a first delivery whose validator cannot be imported', () => {
-  it('is refused (500, no handler runs) rather than accepted without its drift; the next one imports again', async () => {
-    let attempts = 0;
-    const conformance: ConformanceLoaders = {
-      ...vitalConformance,
-      [HEARTRATE]: () => {
-        attempts += 1;
-        return attempts === 1 ? Promise.reject(new Error('chunk missing')) : (vitalConformance[HEARTRATE]?.() ?? Promise.reject(new Error('no loader')));
-      },
-    };
-    const { events, send } = fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, conformance);
-    expect((await send(heartrate('high'))).status).toBe(500);
-    expect(events).toEqual([]);
-    expect((await send(heartrate('high'))).status).toBe(204);
-    expect(events.map((event) => event.drift?.issues)).toEqual([[{ path: '/data/data/0/value', message: 'must be number,null' }]]);
-  });
-
-  it('an unknown type imports nothing and is surfaced as unknown', async () => {
-    const loaders = new Proxy(vitalConformance, {
+describe('a delivery of a type the provider does not list', () => {
+  it('reads no conformance schema and is surfaced as unknown', async () => {
+    const schemas = new Proxy([...vitalConformance.schemas], {
       get(target, key, receiver) {
-        if (typeof key === 'string' && key !== 'then') throw new Error(`imported ${key}`);
+        if (typeof key === 'string' && /^\d+$/.test(key)) throw new Error(`read schema ${key}`);
         return Reflect.get(target, key, receiver) as unknown;
       },
     });
-    const { unknown, send } = fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, loaders);
+    const { unknown, send } = fresh(vitalProvider as ProviderDefinition<unknown>, vitalGate, { ...vitalConformance, schemas });
     expect((await send({ event_type: 'brand.new.type', data: {} })).status).toBe(204);
     expect(unknown).toEqual(['brand.new.type']);
   });

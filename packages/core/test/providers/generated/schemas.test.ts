@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { SampleSynthesizer } from '../../../src/providers/generated-samples.js';
 import { terraEventTypes } from '../../../src/providers/terra/generated/event-types.js';
@@ -9,10 +9,6 @@ import { terraProvider } from '../../../src/providers/terra/provider.js';
 import { vitalEventTypes } from '../../../src/providers/vital/generated/event-types.js';
 import { vitalEventSchemas, vitalSharedSchemas } from '../../../src/providers/vital/generated/schemas.js';
 import { vitalProvider } from '../../../src/providers/vital/provider.js';
-
-// Validation here runs outside a receiver, which would import each type's conformance validator
-// on its first delivery (SchemaValidator.load).
-beforeAll(() => Promise.all([terraProvider.validator.loadAll(), vitalProvider.validator.loadAll()]));
 
 type Json = Record<string, unknown>;
 

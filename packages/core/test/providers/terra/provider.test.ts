@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordRef } from '../../../src/events/webhook-event.js';
 import type { IncomingHeaders } from '../../../src/http/webhook-request.js';
 import type { EventContext } from '../../../src/providers/provider-definition.js';
@@ -7,10 +7,6 @@ import type { TerraEventContext } from '../../../src/providers/terra/events.js';
 import { terraProvider } from '../../../src/providers/terra/provider.js';
 import { TERRA_SAMPLE_REFERENCE, TERRA_SAMPLE_USER, TERRA_SAMPLE_VERSION, terraSamples } from '../../../src/providers/terra/samples.js';
 import type { TerraEventMap } from '../../../src/providers/terra/types.js';
-
-// Validation here runs outside a receiver, which would import each type's conformance validator
-// on its first delivery (SchemaValidator.load).
-beforeAll(() => terraProvider.validator.loadAll());
 
 const RECEIVED_AT = new Date('2024-05-01T07:15:00Z');
 const DELIVERY_KEY = 'terra:4f0c2b8e-trace';

@@ -1,15 +1,11 @@
 import { inspect } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventContext } from '../../../src/providers/provider-definition.js';
 import { THRYVE_EVENT_TYPES, type ThryveEventType } from '../../../src/providers/thryve/event-types.js';
 import type { ThryveEpochDataSource } from '../../../src/providers/thryve/payload-types.js';
 import { thryveProvider } from '../../../src/providers/thryve/provider.js';
 import { thryveSamples } from '../../../src/providers/thryve/samples.js';
 import type { ThryveEventMap } from '../../../src/providers/thryve/types.js';
-
-// Validation here runs outside a receiver, which would import each type's conformance validator
-// on its first delivery (SchemaValidator.load).
-beforeAll(() => thryveProvider.validator.loadAll());
 
 const RECEIVED_AT = new Date('2022-09-07T19:45:06Z');
 const USER = thryveSamples['event.data.epoch.create']().endUserId;

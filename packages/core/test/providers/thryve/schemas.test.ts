@@ -1,12 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { THRYVE_EVENT_TYPES, type ThryveEventType } from '../../../src/providers/thryve/event-types.js';
 import { thryveSamples } from '../../../src/providers/thryve/samples.js';
 import { thryveProvider } from '../../../src/providers/thryve/provider.js';
 import type { ValidationIssue } from '../../../src/validation/schema-validator.js';
-
-// Validation here runs outside a receiver, which would import each type's conformance validator
-// on its first delivery (SchemaValidator.load).
-beforeAll(() => thryveProvider.validator.loadAll());
 
 const { validator } = thryveProvider;
 

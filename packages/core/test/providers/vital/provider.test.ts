@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordRef } from '../../../src/events/webhook-event.js';
 import type { EventContext } from '../../../src/providers/provider-definition.js';
 import {
@@ -12,10 +12,6 @@ import {
 import { vitalProvider } from '../../../src/providers/vital/provider.js';
 import { VITAL_SAMPLE_USER, vitalSamples } from '../../../src/providers/vital/samples.js';
 import type { VitalEventMap } from '../../../src/providers/vital/types.js';
-
-// Validation here runs outside a receiver, which would import each type's conformance validator
-// on its first delivery (SchemaValidator.load).
-beforeAll(() => vitalProvider.validator.loadAll());
 
 const RECEIVED_AT = new Date('2024-05-01T08:05:00Z');
 const DELIVERY_KEY = 'vital:msg_2fXkq0sN8cV1';
