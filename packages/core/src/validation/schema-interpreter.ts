@@ -142,6 +142,11 @@ function escapeSegment(key: string): string {
 /** Compiles conformance schemas, resolving `$ref`s by `$id`; each referenced schema is compiled once per mode. */
 export class SchemaInterpreter {
   private readonly refs = { test: new Map<string, Check>(), report: new Map<string, Check>() };
+  /**
+   * One RegExp per pattern: V8 compiles a RegExp on its first use, and Thryve's schemas repeat one long
+   * date pattern 27 times. Sharing is safe: `test` on a RegExp without the g or y flag keeps no state.
+   */
+  private readonly patterns = new Map<string, RegExp>();
 
   /** @param resolve The schema with this `$id`; throws for an unknown one. */
   constructor(private readonly resolve: (id: string) => InterpretedSchema) {}
@@ -201,6 +206,16 @@ export class SchemaInterpreter {
       },
     };
     return slot;
+  }
+
+  private regExp(pattern: string): RegExp {
+    let regExp = this.patterns.get(pattern);
+    if (regExp === undefined) {
+      // ajv's `unicodeRegExp` default: patterns are Unicode-aware.
+      regExp = new RegExp(pattern, 'u');
+      this.patterns.set(pattern, regExp);
+    }
+    return regExp;
   }
 
   private typeBitsOf(schema: InterpretedSchema): number {
@@ -324,7 +339,7 @@ export class SchemaInterpreter {
         checks.push(report ? (data) => long(data) || fail('minLength', { limit: minLength }, `must NOT have fewer than ${minLength} characters`) : long);
       }
       if (pattern !== undefined) {
-        const regExp = new RegExp(pattern, 'u');
+        const regExp = this.regExp(pattern);
         const matches = (data: unknown): boolean => regExp.test(data as string);
         checks.push(report ? (data) => matches(data) || fail('pattern', { pattern }, `must match pattern "${pattern}"`) : matches);
       }
