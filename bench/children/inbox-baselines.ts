@@ -3,20 +3,26 @@
 //   POST /handwritten what wearhook does without a store, written by hand: express.raw, the Standard
 //                     Webhooks (Svix) HMAC checked against the svix-* headers with a 5-minute tolerance,
 //                     JSON.parse, the same validation as core with ajv (core's gate for the event type,
-//                     then its conformance schema compiled by ajv at start-up with allErrors, as a user
-//                     would write it), one JSON line on stdout per handled event (the example's
-//                     contract), 204.
+//                     then Vital's published schema for the type, compiled by ajv with allErrors on the
+//                     type's first delivery and kept, as a user would write it), one JSON line on stdout
+//                     per handled event (the example's contract), 204.
 // The secret is VITAL_WEBHOOK_SECRET, as for the example app.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import express from 'express';
-import { vitalConformance, vitalProvider } from '../lib/core-internals.js';
+import { vitalEventSchemas, vitalProvider, vitalSharedSchemas } from '../lib/core-internals.js';
 
-// ajv compiles every schema before the server listens, as a hand-written route would at start-up.
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, inlineRefs: false });
-for (const text of Object.values(vitalConformance.shared)) ajv.addSchema(JSON.parse(text) as object);
-const compiled = vitalConformance.schemas.map((text) => ajv.compile(JSON.parse(text) as object));
-const conformance = new Map<string, ValidateFunction>(Object.entries(vitalConformance.eventTypes).map(([type, index]) => [type, compiled[index]!]));
+for (const schema of vitalSharedSchemas) ajv.addSchema(schema);
+const conformance = new Map<string, ValidateFunction>();
+function conformanceOf(type: string): ValidateFunction | undefined {
+  let validate = conformance.get(type);
+  if (validate === undefined && Object.hasOwn(vitalEventSchemas, type)) {
+    validate = ajv.compile(vitalEventSchemas[type as keyof typeof vitalEventSchemas]);
+    conformance.set(type, validate);
+  }
+  return validate;
+}
 
 const secretText = process.env.VITAL_WEBHOOK_SECRET ?? '';
 const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
@@ -56,7 +62,7 @@ app.post('/handwritten', express.raw({ type: 'application/json', limit: '16mb' }
     return;
   }
   const type = typeof payload.event_type === 'string' ? payload.event_type : '';
-  const conforms = conformance.get(type);
+  const conforms = conformanceOf(type);
   if (conforms === undefined || vitalProvider.validator.gate(type, payload) !== undefined) {
     res.status(422).end();
     return;

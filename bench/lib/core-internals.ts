@@ -11,7 +11,7 @@ export { terraSignature } from '../../packages/core/src/auth/terra-signature.js'
 export { standardWebhooks } from '../../packages/core/src/auth/standard-webhooks.js';
 export { thryveProvider } from '../../packages/core/src/providers/thryve/provider.js';
 export { terraProvider } from '../../packages/core/src/providers/terra/provider.js';
-export { vitalConformance } from '../../packages/core/src/providers/vital/generated/conformance.js';
+export { vitalEventSchemas, vitalSharedSchemas } from '../../packages/core/src/providers/vital/generated/schemas.js';
 export { vitalProvider } from '../../packages/core/src/providers/vital/provider.js';
 export { terraSamples } from '../../packages/core/src/providers/terra/samples.js';
 export { vitalSamples } from '../../packages/core/src/providers/vital/samples.js';
