@@ -31,8 +31,8 @@ for (const file of files) {
   }
 }
 
-// The folders it writes are its own: a file there it no longer writes (e.g. the conformance module of
-// a schema that was merged with another) would be stale code nothing imports.
+// The folders it writes are its own: a file there it no longer writes (e.g. one an earlier version of
+// the generator wrote) would be stale code nothing imports.
 const written = new Set(files.map((file) => file.path));
 for (const dir of new Set(files.map((file) => dirname(file.path)))) {
   for (const entry of readdirSync(join(REPO_ROOT, dir), { withFileTypes: true })) {
