@@ -19,8 +19,11 @@ beforeAll(async () => {
     env: APP_SECRET_ENV,
     appScript: 'inbox-baselines.ts',
     port: await freePort(),
+    // A cold tsx start competes with the rest of the suite for two cores: in CI's Node 24 pass it took
+    // over a minute (alone, under a second). startServerProcess's own deadline comes first, with stderr.
+    readyTimeoutMs: 120_000,
   });
-}, 60_000);
+}, 150_000);
 
 afterAll(async () => {
   await server?.stop();
