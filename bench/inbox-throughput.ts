@@ -10,7 +10,7 @@
 // BENCH_INBOX_SUBJECTS (comma-separated ids, see SUBJECTS), BENCH_INBOX_RETAINED (SQLite and
 // PostgreSQL), BENCH_INBOX_MEMORY_RETAINED, BENCH_INBOX_MEMORY_FILL_MAX_SECONDS,
 // BENCH_INBOX_DRAIN_MAX_SECONDS, BENCH_INBOX_POOL_PER_SECOND, BENCH_INBOX_PG_URL (an
-// admin URL of the server to create databases on), BENCH_PNPM (how to run pnpm, e.g. "pnpm"),
+// admin URL of the server to create databases on; unset: the local one, started if need be), BENCH_PNPM (how to run pnpm, e.g. "pnpm"),
 // BENCH_INBOX_CPU_PROF=<dir> (profile each app process during the measured load into <dir>/<subject>/
 // and print where its time went: issue 8 says to profile a missed target).
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -26,6 +26,7 @@ import { runLoad, type LoadResult } from './lib/inbox-load.js';
 import { createBenchDatabase, DEFAULT_PG_ADMIN_URL, prefillPostgres, prefillSqlite, type BenchDatabase, type PrefillResult } from './lib/inbox-stores.js';
 import { target, type Section, type TargetResult } from './lib/results.js';
 import { mean, ratio } from './lib/stats.js';
+import { startServer, type TestServer } from '../packages/store-postgres/test/support/test-server.js';
 
 type StoreMode = 'none' | 'memory' | 'sqlite' | 'postgres';
 
@@ -318,6 +319,18 @@ async function startExample(spec: SubjectSpec, settings: Settings, log: (line: s
   }
 }
 
+/** The local PostgreSQL server on the port of `DEFAULT_PG_ADMIN_URL`; `undefined` (logged) when it cannot start. */
+async function startPostgres(log: (line: string) => void): Promise<TestServer | undefined> {
+  try {
+    const server = await startServer(Number(new URL(DEFAULT_PG_ADMIN_URL).port));
+    log(`  PostgreSQL: ${server.url}`);
+    return server;
+  } catch (error) {
+    log(`  PostgreSQL could not start (its subjects will be "not measured"): ${(error as { stderr?: string }).stderr || String(error)}`);
+    return undefined;
+  }
+}
+
 /** Where a subject's CPU profiles go (`BENCH_INBOX_CPU_PROF`), per Node major; undefined: not profiled. */
 function profileDir(settings: Settings, subjectId: string): string | undefined {
   return settings.cpuProfDir === undefined ? undefined : join(settings.cpuProfDir, `${subjectId}-node${process.versions.node.split('.')[0]}`);
@@ -356,6 +369,11 @@ export async function run(options: GroupOptions): Promise<Section> {
   const selected = SUBJECTS.filter((s) => settings.subjects.includes(s.id));
   const baselines = selected.filter((s) => s.kind !== 'example');
   const examples = selected.filter((s) => s.kind === 'example');
+  // The PostgreSQL subjects need a server: unless BENCH_INBOX_PG_URL names one, the local server of
+  // scripts/postgres/start.sh, started here when it is not running (and stopped after, if this run
+  // started it). Without it a fresh machine measured no PostgreSQL subject at all.
+  const pgServer =
+    examples.some((s) => s.store === 'postgres') && process.env.BENCH_INBOX_PG_URL === undefined ? await startPostgres(log) : undefined;
 
   const measureBaselines = async (order: readonly SubjectSpec[]) => {
     if (order.length === 0) return;
@@ -398,6 +416,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       log(`  ${spec.id}: done in ${fixed((performance.now() - subjectStarted) / 1000, 0)} s`);
     }
   }
+  await pgServer?.stop();
   await measureBaselines([...baselines].reverse());
 
   const avg = (id: string, pick: (f: Figures) => number) => mean((figures.get(id) ?? []).map(pick));
