@@ -142,6 +142,7 @@ function escapeSegment(key: string): string {
 /** Compiles conformance schemas, resolving `$ref`s by `$id`; each referenced schema is compiled once per mode. */
 export class SchemaInterpreter {
   private readonly refs = { test: new Map<string, Check>(), report: new Map<string, Check>() };
+  private readonly shared = new Map<string, InterpretedSchema>();
   /**
    * One RegExp per pattern: V8 compiles a RegExp on its first use, and Thryve's schemas repeat one long
    * date pattern 27 times. Sharing is safe: `test` on a RegExp without the g or y flag keeps no state.
@@ -181,7 +182,7 @@ export class SchemaInterpreter {
     // compiled check itself, one call less per use.
     const compiled: { check?: Check } = {};
     refs.set(id, (data) => compiled.check!(data));
-    const check = this.node(this.resolve(id), mode);
+    const check = this.node(this.schemaOf(id), mode);
     compiled.check = check;
     refs.set(id, check);
     return check;
@@ -218,13 +219,19 @@ export class SchemaInterpreter {
     return regExp;
   }
 
-  private typeBitsOf(schema: InterpretedSchema): number {
-    const types = (schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type) as readonly TypeName[];
-    let bits = 0;
-    for (const type of types) {
-      if (!Object.hasOwn(TYPE_BITS, type)) throw new Error(`Unknown type ${JSON.stringify(type)}`);
-      bits |= TYPE_BITS[type];
+  /** The schema with this `$id`, resolved once for both modes (resolving parses its JSON text). */
+  private schemaOf(id: string): InterpretedSchema {
+    let schema = this.shared.get(id);
+    if (schema === undefined) {
+      schema = this.resolve(id);
+      this.shared.set(id, schema);
     }
+    return schema;
+  }
+
+  private typeBitsOf(schema: InterpretedSchema): number {
+    let bits = 0;
+    for (const type of typesOf(schema)) bits |= TYPE_BITS[type];
     return bits;
   }
 
@@ -238,7 +245,7 @@ export class SchemaInterpreter {
       }
       return this.ref(schema.$ref, mode);
     }
-    const types = (schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type) as readonly TypeName[];
+    const types = typesOf(schema);
     const allowed = this.typeBitsOf(schema);
     const typeError = mode === 'report' ? (): false => fail('type', { type: schema.type }, `must be ${types.join(',')}`) : (): false => false;
     const has = (keyword: string): boolean => (schema as Record<string, unknown>)[keyword] !== undefined;
@@ -462,6 +469,13 @@ function testObject(required: readonly string[], named: readonly (readonly [stri
     }
     return true;
   };
+}
+
+/** The types a schema's `type` names (none when it has no `type`); throws for one JSON does not have. */
+function typesOf(schema: InterpretedSchema): readonly TypeName[] {
+  const types = (schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type) as readonly TypeName[];
+  for (const type of types) if (!Object.hasOwn(TYPE_BITS, type)) throw new Error(`Unknown type ${JSON.stringify(type)}`);
+  return types;
 }
 
 /** Runs `check` on `value`, in `report` mode one level down the instance path. */
