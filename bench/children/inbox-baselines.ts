@@ -1,78 +1,8 @@
-// The baselines of the end-to-end inbox benchmark, in Express 5 like the example app, on PORT:
-//   POST /json        express.json() on the delivery, then 204: what "as fast as express.json" means.
-//   POST /handwritten what wearhook does without a store, written by hand: express.raw, the Standard
-//                     Webhooks (Svix) HMAC checked against the svix-* headers with a 5-minute tolerance,
-//                     JSON.parse, the same validation as core with ajv (core's gate for the event type,
-//                     then Vital's published schema for the type, compiled by ajv with allErrors on the
-//                     type's first delivery and kept, as a user would write it), one JSON line on stdout
-//                     per handled event (the example's contract), 204.
-// The secret is VITAL_WEBHOOK_SECRET, as for the example app.
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Ajv, type ValidateFunction } from 'ajv';
-import express from 'express';
-import { vitalEventSchemas, vitalProvider, vitalSharedSchemas } from '../lib/core-internals.js';
+// The inbox benchmark's baselines (`lib/inbox-baselines-app.ts`) as a server process on PORT, with
+// Vital's secret from VITAL_WEBHOOK_SECRET as the example app takes it; SIGTERM closes it.
+import { createInboxBaselines } from '../lib/inbox-baselines-app.js';
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, inlineRefs: false });
-for (const schema of vitalSharedSchemas) ajv.addSchema(schema);
-const conformance = new Map<string, ValidateFunction>();
-function conformanceOf(type: string): ValidateFunction | undefined {
-  let validate = conformance.get(type);
-  if (validate === undefined && Object.hasOwn(vitalEventSchemas, type)) {
-    validate = ajv.compile(vitalEventSchemas[type as keyof typeof vitalEventSchemas]);
-    conformance.set(type, validate);
-  }
-  return validate;
-}
-
-const secretText = process.env.VITAL_WEBHOOK_SECRET ?? '';
-const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
-const TOLERANCE_SECONDS = 300;
-
-function verified(id: string | undefined, timestamp: string | undefined, signatures: string | undefined, body: Buffer): boolean {
-  if (id === undefined || timestamp === undefined || signatures === undefined) return false;
-  const seconds = Number(timestamp);
-  if (!Number.isInteger(seconds) || Math.abs(Date.now() / 1000 - seconds) > TOLERANCE_SECONDS) return false;
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest();
-  for (const part of signatures.split(' ')) {
-    if (!part.startsWith('v1,')) continue;
-    const given = Buffer.from(part.slice(3), 'base64');
-    if (given.length === expected.length && timingSafeEqual(given, expected)) return true;
-  }
-  return false;
-}
-
-const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
-
-const app = express();
-app.post('/json', express.json({ limit: '16mb' }), (_req, res) => {
-  res.status(204).end();
-});
-app.post('/handwritten', express.raw({ type: 'application/json', limit: '16mb' }), (req, res) => {
-  const body = req.body as Buffer;
-  const id = header(req.headers['svix-id']);
-  if (!Buffer.isBuffer(body) || !verified(id, header(req.headers['svix-timestamp']), header(req.headers['svix-signature']), body)) {
-    res.status(401).end();
-    return;
-  }
-  let payload: { event_type?: unknown };
-  try {
-    payload = JSON.parse(body.toString('utf8')) as { event_type?: unknown };
-  } catch {
-    res.status(400).end();
-    return;
-  }
-  const type = typeof payload.event_type === 'string' ? payload.event_type : '';
-  const conforms = conformanceOf(type);
-  if (conforms === undefined || vitalProvider.validator.gate(type, payload) !== undefined) {
-    res.status(422).end();
-    return;
-  }
-  // Drift is advisory, as in core: its errors are read, not answered.
-  if (!conforms(payload)) void conforms.errors;
-  process.stdout.write(`${JSON.stringify({ provider: 'vital', type, deliveryKey: `vital:${id}` })}\n`);
-  res.status(204).end();
-});
-
+const app = createInboxBaselines({ vitalSecret: process.env.VITAL_WEBHOOK_SECRET ?? '' });
 const server = app.listen(Number(process.env.PORT ?? 0), '127.0.0.1');
 server.keepAliveTimeout = 60_000;
 process.once('SIGTERM', () => {

@@ -182,8 +182,16 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   try {
     for (;;) {
       if (exited) throw new Error(`${options.name} exited before it listened. stderr:\n${stderr}`);
-      if (Date.now() > deadline) throw new Error(`${options.name} did not listen on ${options.port} in time. stderr:\n${stderr}`);
-      if (await canConnect(options.port)) {
+      const listening = await canConnect(options.port);
+      if (Date.now() > deadline) {
+        // Which of the two waits ran out tells a slow or hung start from a port someone else holds.
+        const started = readdirSync(eldDir).filter((file) => file.endsWith('.start.json'));
+        throw new Error(
+          `${options.name} did not listen on ${options.port} in time (port accepting connections: ${listening}; ` +
+            `processes that loaded the preload: ${started.join(', ') || 'none'}). stderr:\n${stderr}`,
+        );
+      }
+      if (listening) {
         app = findAppProcess(eldDir, options.appScript);
         if (app !== undefined) break;
       }
