@@ -1,4 +1,5 @@
 import type { WebhookRequest, WebhookResponse } from '../http/webhook-request.js';
+import { freeBytes } from '../body/free-bytes.js';
 import { checkStoredLabel } from '../providers/stored-label.js';
 import type { Acknowledger } from './acknowledge-now.js';
 import { decodeUtf8 } from './parse-json.js';
@@ -42,6 +43,8 @@ export async function receiveDelivery<Event>(
   let wire: Buffer | undefined = await readWireBody(pipeline, request);
   authenticateWire(pipeline, headers, wire, now);
   let decoded: Buffer | undefined = await decode(pipeline, headers, wire);
+  // Bytes the decoder made are this function's alone; the wire bytes may be the application's.
+  const decoderOutput = decoded !== wire;
   wire = undefined;
   authenticateDecoded(pipeline, headers, decoded, now);
 
@@ -49,6 +52,7 @@ export async function receiveDelivery<Event>(
   checkStoredLabel(deliveryKey, 'delivery key');
   let text: string | undefined = decodeUtf8(decoded);
   const large = decoded.length >= LARGE_BODY;
+  if (large && decoderOutput) freeBytes(decoded);
   decoded = undefined;
   if (large) await letGo();
   const { type, payload } = parse(provider, text);
