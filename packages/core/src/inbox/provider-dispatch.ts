@@ -42,18 +42,20 @@ export interface ProviderDispatch {
 
 /**
  * Dispatching one provider's deliveries: build the event (the same classification as at receipt,
- * with the same stored context, so both paths build the same event), upsert its records (a no-op when
- * replayed, so record effects happen once however often the delivery is dispatched), then run the
- * handlers. A failing handler rejects with `HandlersFailed`, and the dispatcher retries with backoff
- * or marks the delivery dead.
+ * with the same stored context, so both paths build the same event), upsert its records unless
+ * `storeRecords` is `false` (a no-op when replayed, so record effects happen once however often the
+ * delivery is dispatched), then run the handlers. A failing handler rejects with `HandlersFailed`, and
+ * the dispatcher retries with backoff or marks the delivery dead.
  */
 export function providerDispatch<EventMap, Event extends { readonly type: string; readonly deliveryKey: string; readonly records: readonly RecordRef[] }>(
   provider: ProviderDefinition<Event>,
   store: Pick<WebhookStore, 'upsertRecords'>,
   hub: EventHub<EventMap>,
+  options: { readonly storeRecords?: boolean } = {},
 ): ProviderDispatch {
+  const storeRecords = options.storeRecords !== false;
   async function dispatch(delivery: ClassifiedDelivery<Event>, receivedAt: Date): Promise<void> {
-    if (delivery.kind === 'event') await upsertInChunks(store, provider.name, delivery.event.records, receivedAt);
+    if (storeRecords && delivery.kind === 'event') await upsertInChunks(store, provider.name, delivery.event.records, receivedAt);
     const failures = await runHandlers(hub, provider.name, delivery);
     if (failures.length > 0) {
       // The messages go into the store's last_error, where an operator looks before requeueing.

@@ -55,7 +55,7 @@ export function createReceiver<
   if (store === undefined) {
     acknowledger = acknowledgeNow(provider, anyHub, log);
   } else {
-    const dispatch = providerDispatch(provider, store, hub);
+    const dispatch = providerDispatch(provider, store, hub, { storeRecords: options.storeRecords });
     const { waitUntil } = options;
     // A serverless platform freezes a background poller between requests: with `waitUntil`, the worker
     // runs only inside the work handed to the platform after each acknowledgement.

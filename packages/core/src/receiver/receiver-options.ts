@@ -49,6 +49,13 @@ export interface CommonReceiverOptions {
    */
   readonly bodyRetentionMs?: number;
   /**
+   * Whether the worker upserts each event's records (`event.records`: Thryve data points, Terra and
+   * Vital summaries, Vital timeseries samples) into the store before the handlers run, for
+   * `store.getRecords` (only with `store`). Default `true`. Turn it off when nothing reads them: a Vital
+   * timeseries delivery is about 25 rows, a third of what the SQLite store spends per delivery.
+   */
+  readonly storeRecords?: boolean;
+  /**
    * For platforms that may freeze the process once the response is sent (Vercel and Next.js `after`/
    * `waitUntil`, Cloudflare's `ctx.waitUntil`, Netlify): wearhook hands it the promise of the work it
    * does after the acknowledgement, and the platform keeps the function alive until it settles. The

@@ -70,6 +70,20 @@ describe('a receiver with a store', () => {
     for (const record of records) expect(record.revision).toBe(1);
   });
 
+  it('with storeRecords: false, handlers still get the event and its records, and the store keeps none', async () => {
+    const store = createMemoryStore();
+    const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords: false, worker: { autoStart: false } });
+    receivers.push(receiver as Receiver<unknown>);
+    const seen: number[] = [];
+    receiver.on('event.data.epoch.create', (event) => void seen.push(event.records.length));
+    const payload = thryveSamples['event.data.epoch.create']();
+    expect((await receiver.handle(asRequest(thryveTestDelivery('event.data.epoch.create', { secret: SECRET, payload })))).status).toBe(204);
+    expect(await receiver.worker!.drain()).toMatchObject({ completed: 1 });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(await store.getRecords({ provider: 'thryve', userId: payload.endUserId })).toEqual([]);
+  });
+
   it('marks a delivery dead after maxAttempts and can requeue it', async () => {
     const store = createMemoryStore();
     const receiver = thryve(store, { maxAttempts: 2 });
