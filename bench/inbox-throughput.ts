@@ -4,7 +4,7 @@
 // app prints one JSON line per handled event), ack latency, event-loop delay inside the app, for no
 // store, memory, SQLite and PostgreSQL (two app processes sharing one database), empty and with
 // deliveries already retained; against Express with express.json() and a hand-written route doing
-// wearhook's no-store work, measured in the same run (before and after the example subjects).
+// wearhook's no-store work, measured in the same run, between the example subjects (see `run`).
 //
 // Settings (environment): BENCH_INBOX_SECONDS, BENCH_INBOX_WARMUP_SECONDS, BENCH_INBOX_CONNECTIONS,
 // BENCH_INBOX_SUBJECTS (comma-separated ids, see SUBJECTS), BENCH_INBOX_RETAINED (SQLite and
@@ -375,54 +375,92 @@ export async function run(options: GroupOptions): Promise<Section> {
   const pgServer =
     examples.some((s) => s.store === 'postgres') && process.env.BENCH_INBOX_PG_URL === undefined ? await startPostgres(log) : undefined;
 
-  const measureBaselines = async (order: readonly SubjectSpec[]) => {
-    if (order.length === 0) return;
-    let baselineServer: ServerProcess | undefined;
+  // The baselines' process stays up for the whole run (idle while an example runs), and the baselines
+  // are measured between the example subjects: express.json() before the first and after each one, the
+  // hand-written route at both ends and next to the no-store subject. Each subject's ratios use the
+  // baselines measured right before and right after it. This VM's speed drifts by tens of percent within
+  // minutes (express.json() once measured 3,989 and 6,840 req/s at the two ends of one run), so a base
+  // measured minutes away said more about the drift than about the subject.
+  let baselineServer: ServerProcess | undefined;
+  /** brackets[i]: the baselines measured before example subject i (the last: after the last subject). */
+  const brackets: Map<string, Figures>[] = [];
+  const measureBracket = async (order: readonly SubjectSpec[]) => {
+    const bracket = new Map<string, Figures>();
+    brackets.push(bracket);
+    if (order.length === 0 || baselineServer === undefined) return;
     try {
-      baselineServer = await startServerProcess({
-        name: 'baselines',
-        command: [process.execPath, ...tsNodeArgs(benchPath('children', 'inbox-baselines.ts'))],
-        cwd: REPO_DIR,
-        // Profiled like the examples (its first measured subject), so a profile has its baseline beside it.
-        env: { ...APP_SECRET_ENV, ...baselineProfileEnv(settings, order) },
-        appScript: 'inbox-baselines.ts',
-        port: await freePort(),
-      });
-      for (const spec of order) add(await measure(spec, [baselineServer], spec.kind === 'json' ? '/json' : '/handwritten', settings, log, spec.kind === 'handwritten'));
+      for (const spec of order) {
+        const f = await measure(spec, [baselineServer], spec.kind === 'json' ? '/json' : '/handwritten', settings, log, spec.kind === 'handwritten');
+        add(f);
+        bracket.set(spec.id, f);
+      }
     } catch (error) {
       notes.push(`**Baselines: a run failed**: ${(error as Error).message.split('\n')[0]}`);
       log(`  baselines FAILED: ${(error as Error).stack ?? String(error)}`);
-    } finally {
-      await baselineServer?.stop();
     }
   };
+  /** The baselines to measure after example subject `i` (and so before `i + 1`). */
+  const bracketAfter = (i: number): SubjectSpec[] => {
+    if (i === examples.length - 1) return [...baselines].reverse();
+    const nextToNone = examples[i]?.store === 'none' || examples[i + 1]?.store === 'none';
+    return baselines.filter((b) => b.kind === 'json' || nextToNone);
+  };
+  /** The mean of a baseline's figures in the brackets around example subject `i`. */
+  const aroundSubject = (i: number, id: string, pick: (f: Figures) => number): number => {
+    const around = [brackets[i]?.get(id), brackets[i + 1]?.get(id)].filter((f): f is Figures => f !== undefined);
+    return around.length === 0 ? Number.NaN : mean(around.map(pick));
+  };
 
-  // Baselines before and after the example subjects: a drift in the machine's load shows as a
-  // difference between the two, and the ratios use their mean.
-  await measureBaselines(baselines);
-  for (const spec of examples) {
-    const subjectStarted = performance.now();
-    log(`  ${spec.id}: starting the example app`);
-    let runState: ExampleRun | undefined;
-    try {
-      runState = await startExample(spec, settings, log, body);
-      if (runState.prefill) prefills.set(spec.id, runState.prefill);
-      add(await measure(spec, runState.servers, '/webhooks/vital', settings, log, true));
-    } catch (error) {
-      notes.push(`**${spec.label}: not measured**: ${(error as Error).message.split('\n')[0]}`);
-      log(`  ${spec.id} FAILED: ${(error as Error).stack ?? String(error)}`);
-    } finally {
-      await runState?.cleanup();
-      log(`  ${spec.id}: done in ${fixed((performance.now() - subjectStarted) / 1000, 0)} s`);
+  try {
+    if (baselines.length > 0) {
+      try {
+        baselineServer = await startServerProcess({
+          name: 'baselines',
+          command: [process.execPath, ...tsNodeArgs(benchPath('children', 'inbox-baselines.ts'))],
+          cwd: REPO_DIR,
+          // Profiled like the examples (its first measured subject), so a profile has its baseline beside it.
+          env: { ...APP_SECRET_ENV, ...baselineProfileEnv(settings, baselines) },
+          appScript: 'inbox-baselines.ts',
+          port: await freePort(),
+        });
+      } catch (error) {
+        notes.push(`**Baselines: could not start**: ${(error as Error).message.split('\n')[0]}`);
+        log(`  baselines FAILED to start: ${(error as Error).stack ?? String(error)}`);
+      }
     }
+    await measureBracket(baselines);
+    for (const [i, spec] of examples.entries()) {
+      const subjectStarted = performance.now();
+      log(`  ${spec.id}: starting the example app`);
+      let runState: ExampleRun | undefined;
+      try {
+        runState = await startExample(spec, settings, log, body);
+        if (runState.prefill) prefills.set(spec.id, runState.prefill);
+        add(await measure(spec, runState.servers, '/webhooks/vital', settings, log, true));
+      } catch (error) {
+        notes.push(`**${spec.label}: not measured**: ${(error as Error).message.split('\n')[0]}`);
+        log(`  ${spec.id} FAILED: ${(error as Error).stack ?? String(error)}`);
+      } finally {
+        await runState?.cleanup();
+        log(`  ${spec.id}: done in ${fixed((performance.now() - subjectStarted) / 1000, 0)} s`);
+      }
+      await measureBracket(bracketAfter(i));
+    }
+    if (examples.length === 0 && baselines.length > 0) await measureBracket([...baselines].reverse());
+  } finally {
+    await baselineServer?.stop();
+    await pgServer?.stop();
   }
-  await pgServer?.stop();
-  await measureBaselines([...baselines].reverse());
 
   const avg = (id: string, pick: (f: Figures) => number) => mean((figures.get(id) ?? []).map(pick));
-  const jsonRps = avg('json', (f) => f.ackRps);
-  const jsonP99 = avg('json', (f) => f.load.p99Ms);
-  const handRps = avg('handwritten', (f) => f.ackRps);
+  /** A subject's base: the baselines around it for an example subject, all of the run's for a baseline. */
+  const baseFor = (spec: SubjectSpec, id: string, pick: (f: Figures) => number): number => {
+    const i = examples.indexOf(spec);
+    return i < 0 ? avg(id, pick) : aroundSubject(i, id, pick);
+  };
+  const jsonRpsFor = (spec: SubjectSpec) => baseFor(spec, 'json', (f) => f.ackRps);
+  const jsonP99For = (spec: SubjectSpec) => baseFor(spec, 'json', (f) => f.load.p99Ms);
+  const handRpsFor = (spec: SubjectSpec) => baseFor(spec, 'handwritten', (f) => f.ackRps);
 
   const rows: string[][] = [];
   for (const spec of selected) {
@@ -439,13 +477,15 @@ export async function run(options: GroupOptions): Promise<Section> {
     const shortfall = runs.map((f) => (f.unhandledAtTarget === undefined ? '' : String(f.unhandledAtTarget)));
     const eld = runs.map((f) => f.delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / '));
     const cpu = runs.map((f) => f.delayUnderLoad.map((w) => (w === undefined ? 'n/a' : `${Math.round((100 * w.cpuSeconds) / w.seconds)} %`)).join(' / '));
-    const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRps));
-    const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRps)) : '';
+    const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRpsFor(spec)));
+    const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRpsFor(spec))) : '';
     const wrapped = runs.some((f) => f.load.wrapped) ? ' (pool wrapped: later requests were retries!)' : '';
     const warm = runs.some((f) => !f.warmupDrained) ? ' (warm-up backlog not drained)' : '';
     rows.push([
       spec.label + (spec.retained ? ` (${(prefills.get(spec.id)?.rows ?? 0).toLocaleString('en-US')})` : ''),
-      runs.map((f) => whole(f.ackRps)).join(' / ') + wrapped,
+      (runs.length > 2
+        ? `${whole(Math.min(...runs.map((f) => f.ackRps)))}–${whole(Math.max(...runs.map((f) => f.ackRps)))} (${runs.length} runs, mean ${whole(ack)})`
+        : runs.map((f) => whole(f.ackRps)).join(' / ')) + wrapped,
       handled === undefined ? '—' : whole(handled),
       drain.filter((d) => d !== '').join(' / ') || '—',
       shortfall.filter((d) => d !== '').join(' / ') || '—',
@@ -464,18 +504,18 @@ export async function run(options: GroupOptions): Promise<Section> {
   const drainedInTime = (f: Figures) => f.unhandledAtTarget === 0 && f.drainSeconds !== undefined && f.drainSeconds <= DRAIN_TARGET_SECONDS && nonAcks(f.load) === 0;
   const handledText = (f: Figures) =>
     f.drainSeconds === undefined ? `NOT all handled (${f.unhandledAtEnd} never within ${settings.drainMaxSeconds} s)` : `drained in ${fixed(f.drainSeconds, 2)} s${f.unhandledAtTarget ? `, ${f.unhandledAtTarget} unhandled at 5 s` : ''}`;
-  const ratioTarget = (id: string, name: string, min: number, base: number, baseName: string, note?: string) => {
+  const ratioTarget = (id: string, name: string, min: number, baseOf: (spec: SubjectSpec) => number, baseName: string, note?: string) => {
     const f = one(id);
     if (f === undefined) return;
-    const r = ratio(f.ackRps, base);
+    const r = ratio(f.ackRps, baseOf(f.spec));
     targets.push(target(name, `${times(r)} of ${baseName} (${whole(f.ackRps)} acks/s; ${handledText(f)}; ${nonAcks(f.load)} non-204)`, Number.isFinite(r) ? r >= min && drainedInTime(f) : undefined, note));
   };
-  ratioTarget('sqlite', 'Inbox: example with SQLite ≥ 0.6× express.json() acks/s, all handled within 5 s', 0.6, jsonRps, 'express.json()');
-  ratioTarget('memory', 'Inbox: example with the memory store ≥ 0.9× express.json() acks/s, all handled within 5 s', 0.9, jsonRps, 'express.json()');
-  ratioTarget('none', 'Inbox: example with no store ≥ 1.0× the hand-written route', 1.0, handRps, 'the hand-written route');
+  ratioTarget('sqlite', 'Inbox: example with SQLite ≥ 0.6× express.json() acks/s, all handled within 5 s', 0.6, jsonRpsFor, 'express.json()');
+  ratioTarget('memory', 'Inbox: example with the memory store ≥ 0.9× express.json() acks/s, all handled within 5 s', 0.9, jsonRpsFor, 'express.json()');
+  ratioTarget('none', 'Inbox: example with no store ≥ 1.0× the hand-written route', 1.0, handRpsFor, 'the hand-written route');
   const pg = one('postgres');
   if (pg) {
-    const r = ratio(pg.ackRps, jsonRps);
+    const r = ratio(pg.ackRps, jsonRpsFor(pg.spec));
     targets.push(target('Inbox: example with PostgreSQL (2 processes): all handled within 5 s, acks ≥ 0.4× express.json()', `${times(r)} (${whole(pg.ackRps)} acks/s); ${handledText(pg)}`, Number.isFinite(r) ? r >= 0.4 && drainedInTime(pg) : undefined));
   }
   for (const [store, full] of [['sqlite', 1_000_000], ['postgres', 1_000_000], ['memory', 100_000]] as const) {
@@ -496,6 +536,7 @@ export async function run(options: GroupOptions): Promise<Section> {
   }
   for (const spec of examples.filter((s) => s.store !== 'none')) {
     const f = one(spec.id);
+    const jsonP99 = jsonP99For(spec);
     if (!f || !Number.isFinite(jsonP99)) continue;
     targets.push(target(`Inbox: ack p99 ≤ express.json() p99 + 20 ms, ${spec.id}`, `${f.load.p99Ms} ms vs ${fixed(jsonP99, 1)} + 20 ms`, f.load.p99Ms <= jsonP99 + 20));
   }
@@ -508,12 +549,12 @@ export async function run(options: GroupOptions): Promise<Section> {
   }
   const sqlite = one('sqlite');
   if (sqlite) {
-    const r = ratio(sqlite.ackRps, jsonRps);
+    const r = ratio(sqlite.ackRps, jsonRpsFor(sqlite.spec));
     targets.push(target('Inbox (stretch): SQLite ≥ 0.75× express.json()', times(r), Number.isFinite(r) ? r >= 0.75 && drainedInTime(sqlite) : undefined, 'stretch'));
   }
   const none = one('none');
   if (none) {
-    const r = ratio(none.ackRps, jsonRps);
+    const r = ratio(none.ackRps, jsonRpsFor(none.spec));
     targets.push(target('Inbox (stretch): no store ≥ 0.95× express.json()', times(r), Number.isFinite(r) ? r >= 0.95 : undefined, 'stretch'));
   }
 
@@ -523,7 +564,12 @@ export async function run(options: GroupOptions): Promise<Section> {
   const nodes = new Set([...figures.values()].flat().flatMap((f) => f.nodes));
   if ([...nodes].some((n) => n !== process.version)) notes.push(`**Warning**: a server ran on ${[...nodes].join(', ')}, not ${process.version}.`);
   const jsonRuns = figures.get('json') ?? [];
-  if (jsonRuns.length === 2) notes.push(`express.json() before and after the example subjects: ${jsonRuns.map((f) => whole(f.ackRps)).join(' and ')} req/s (their mean is the ratios' base; a large difference means the machine's load drifted).`);
+  if (jsonRuns.length > 1) {
+    notes.push(
+      `express.json() over the run: ${jsonRuns.map((f) => whole(f.ackRps)).join(', ')} req/s, in order (before the first example subject, then after each). ` +
+        'An example subject’s ratios use the two measured right before and after it; the spread is the machine’s drift.',
+    );
+  }
   notes.push('The lock test of issue 8 (ack p99 while another connection holds the SQLite write lock) is a test in the inbox lane, not part of this benchmark.');
 
   return {
@@ -540,7 +586,8 @@ export async function run(options: GroupOptions): Promise<Section> {
         'Event-loop delay is `monitorEventLoopDelay` (1 ms resolution, so it includes that interval) inside the app process during the load, injected with `NODE_OPTIONS=--import` ' +
         '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process, as is “server CPU”, the CPU time of that process over the load ' +
         '(100 % = one core busy: a server below it was waiting, on its store, its disk or a starved machine). Baselines run in Express 5 in a process of their own ' +
-        '(`children/inbox-baselines.ts`), before and after the example subjects.',
+        '(`children/inbox-baselines.ts`) that stays up, idle, while the examples run: express.json() is measured before the first example subject and after each one, ' +
+        'the hand-written route at both ends and next to the no-store subject, and an example subject’s ratios are to the baselines measured right before and right after it.',
     ],
     tables: [
       {
