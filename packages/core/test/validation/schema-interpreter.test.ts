@@ -68,8 +68,24 @@ interface Pair {
   readonly mine: AjvValidate;
 }
 
+/**
+ * ajv's `enum` compares objects with fast-deep-equal, which calls a value's own `valueOf` or `toString`
+ * when it has one: for `{"valueOf": 0}`, valid JSON, ajv throws a TypeError instead of answering. There
+ * is nothing to compare with then, so the interpreter only has to answer (it compares without calling
+ * anything on the payload).
+ */
+function ajvCannotAnswer(error: unknown): boolean {
+  return error instanceof TypeError && /\b(valueOf|toString) is not a function\b/.test(error.message);
+}
+
 function outcomes(validate: Pair, payload: unknown) {
-  const expected = validate.ajv(payload);
+  let expected: boolean;
+  try {
+    expected = validate.ajv(payload);
+  } catch (error) {
+    if (!ajvCannotAnswer(error)) throw error;
+    return { actual: { answered: typeof validate.mine(payload) }, expected: { answered: 'boolean' } };
+  }
   const actual = validate.mine(payload);
   return { actual: { valid: actual, errors: errorsOf(validate.mine.errors) }, expected: { valid: expected, errors: errorsOf(validate.ajv.errors) } };
 }
@@ -252,5 +268,20 @@ describe('schema interpreter: keywords it does not know', () => {
     expect(() => interpreter.compile({ type: 'object', propertyNames: { pattern: '^a' } } as InterpretedSchema)).toThrow(/does not know the keyword "propertyNames"/);
     expect(() => interpreter.compile({ oneOf: [{ type: 'string' }] } as InterpretedSchema)).toThrow(/"oneOf"/);
     expect(() => interpreter.compile({ $ref: 'urn:x', type: 'object' })).toThrow(/\$ref beside other keywords/);
+  });
+});
+
+describe('schema interpreter: payloads ajv cannot answer for', () => {
+  it('answers for an object whose own valueOf and toString are not functions, where ajv throws', () => {
+    const schema: InterpretedSchema = { enum: ['a', { x: 1 }] };
+    const ajv = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const mine = new SchemaInterpreter(() => {
+      throw new Error('no shared schemas here');
+    }).compile(schema);
+    for (const payload of [JSON.parse('{"valueOf": 0}') as unknown, JSON.parse('{"toString": "x"}') as unknown]) {
+      expect(() => ajv(payload)).toThrow(TypeError);
+      expect(mine(payload)).toBe(false);
+    }
+    expect(mine({ x: 1 })).toBe(true);
   });
 });
