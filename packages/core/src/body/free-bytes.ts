@@ -14,5 +14,6 @@ type Transferable = ArrayBuffer & { transfer?: (newLength?: number) => ArrayBuff
  */
 export function freeBytes(bytes: Uint8Array): void {
   const memory = bytes.buffer as Transferable;
-  if (typeof memory.transfer === 'function' && !(memory instanceof SharedArrayBuffer)) memory.transfer(0);
+  // A SharedArrayBuffer has no `transfer`, so it is left alone too.
+  if (typeof memory.transfer === 'function') memory.transfer(0);
 }

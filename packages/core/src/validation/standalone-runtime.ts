@@ -26,9 +26,10 @@ export type StandaloneValidators = Readonly<Record<string, StandaloneValidateFun
  * The error budget of the conformance validator that is running. The interpreter calls {@link collect}
  * for each error it creates and {@link refund} when it drops errors (the arms of an `anyOf` another arm
  * satisfied), so `left` bounds the errors a payload really has, not the guesses on the way. At zero
- * `collect` throws this object, which `SchemaValidator` catches: a payload of a million bad elements costs a bounded number of error objects. `first` holds the first errors
- * kept, in payload order, for the drift reported then. Validation is synchronous, so one module-level
- * budget serves every call; `SchemaValidator.drift` resets it before each.
+ * `collect` throws this object, which `SchemaValidator` catches: a payload of a million bad elements
+ * costs a bounded number of error objects. `first` holds the first errors kept, in payload order, for
+ * the drift reported then. Validation is synchronous, so one module-level budget serves every call;
+ * `SchemaValidator.drift` resets it before each.
  */
 export const errorBudget: { left: number; first: StandaloneError[]; keep: number } = {
   left: Number.POSITIVE_INFINITY,
