@@ -18,7 +18,7 @@ let port: number;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  const app = createInboxBaselines({ vitalSecret: SECRETS.vital, writeLine: (line) => lines.push(line) });
+  const app = createInboxBaselines({ vitalSecret: SECRETS.vital, writeLines: (text) => lines.push(...text.trimEnd().split('\n')) });
   server = await new Promise<Server>((resolve) => {
     const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
   });

@@ -3,11 +3,7 @@ import { terraWebhooks, thryveWebhooks, vitalWebhooks } from '@wearhook/koa';
 import Koa from 'koa';
 import type { WebhookStore } from '@wearhook/core/stores';
 import type { ExampleConfig } from './config.js';
-
-/** One JSON line per handled event: the contract the example apps are tested against. */
-function printEvent(event: { provider: string; type: string; deliveryKey: string }): void {
-  process.stdout.write(`${JSON.stringify({ provider: event.provider, type: event.type, deliveryKey: event.deliveryKey })}\n`);
-}
+import { printEvent } from './event-lines.js';
 
 export interface ExampleApp {
   readonly app: Koa;
