@@ -2,7 +2,11 @@
 // start script), without changing it: loaded into every Node process of that start script through
 // NODE_OPTIONS=--import. Plain JavaScript, so it loads before any TypeScript loader is registered.
 //
-// Only active when WEARHOOK_BENCH_ELD_DIR names a directory. Each process writes
+// Only active when WEARHOOK_BENCH_ELD_DIR names a directory, and only on a process's main thread: worker
+// threads load --import preloads too, with their parent's pid and an argv naming the worker's file, so
+// esbuild's sync-API worker (started by tsx) used to overwrite the app's start record with
+// [node, esbuild/lib/main.js], and the harness never found the app ("did not listen in time" while
+// the port answered). Each process writes
 //   <dir>/<pid>.start.json  at start: pid, ppid, argv, Node version (so the harness can tell the app
 //                           process from the package manager and tsx's launcher, which load this too);
 //   <dir>/<pid>.<n>.json    on each SIGUSR2: the delay histogram since the previous one, then resets it,
@@ -18,9 +22,10 @@ import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import process from 'node:process';
+import { isMainThread } from 'node:worker_threads';
 
 const dir = process.env.WEARHOOK_BENCH_ELD_DIR;
-if (dir) {
+if (dir && isMainThread) {
   // 1 ms: the histogram's values are the gaps between timer ticks, so they include this interval; a
   // coarse one (the default 10 ms) would hide everything under it.
   const RESOLUTION_MS = 1;
