@@ -525,12 +525,14 @@ export async function run(options: GroupOptions): Promise<Section> {
     const rows = prefills.get(`${store}-retained`)?.rows ?? 0;
     // Each against the express.json() measured around it: the two subjects run minutes apart, and the
     // VM's drift in between once turned an even result into 0.62x.
-    const r = ratio(ratio(kept.ackRps, jsonRpsFor(kept.spec)), ratio(empty.ackRps, jsonRpsFor(empty.spec)));
+    const keptVsJson = ratio(kept.ackRps, jsonRpsFor(kept.spec));
+    const emptyVsJson = ratio(empty.ackRps, jsonRpsFor(empty.spec));
+    const r = ratio(keptVsJson, emptyVsJson);
     const short = rows < full ? `only ${rows.toLocaleString('en-US')} retained (the target says ${full.toLocaleString('en-US')}): not the target's condition` : undefined;
     targets.push(
       target(
         `Inbox: ${store} with ${full.toLocaleString('en-US')} retained deliveries ≥ 0.9× the empty store (each to express.json() around it)`,
-        `${times(r)} (${times(ratio(kept.ackRps, jsonRpsFor(kept.spec)))} vs ${times(ratio(empty.ackRps, jsonRpsFor(empty.spec)))} of express.json(); ${whole(kept.ackRps)} vs ${whole(empty.ackRps)} acks/s; ${handledText(kept)})`,
+        `${times(r)} (${times(keptVsJson)} vs ${times(emptyVsJson)} of express.json(); ${whole(kept.ackRps)} vs ${whole(empty.ackRps)} acks/s; ${handledText(kept)})`,
         short !== undefined || !Number.isFinite(r) ? undefined : r >= 0.9 && drainedInTime(kept),
         short,
       ),

@@ -5,12 +5,14 @@
 //                     JSON.parse, the same validation as core with ajv (core's gate for the event type,
 //                     then Vital's published schema for the type, compiled by ajv with allErrors on the
 //                     type's first delivery and kept, as a user would write it), one JSON line on stdout
-//                     per handled event (the example's contract, written as the example writes it: the
-//                     lines of one event-loop turn in one write, the 204 once its line is out), 204.
+//                     per handled event (the example's contract, printed by the example's own
+//                     `printEvent`: the lines of one event-loop turn in one write, the 204 once its line
+//                     is out), 204.
 // `children/inbox-baselines.ts` serves it on PORT, with VITAL_WEBHOOK_SECRET as the example app takes it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import express from 'express';
+import { printEvent, type PrintedEvent } from '../../examples/express-app/src/event-lines.js';
 import { vitalEventSchemas, vitalProvider, vitalSharedSchemas } from './core-internals.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false, inlineRefs: false });
@@ -45,15 +47,15 @@ const header = (value: string | string[] | undefined) => (Array.isArray(value) ?
 export interface InboxBaselinesOptions {
   /** Vital's webhook secret (`whsec_…`), as the example app takes it. */
   readonly vitalSecret: string;
-  /** Where handled events' JSON lines go (each ending in a newline, several at once); the bench reads the process's stdout. */
-  readonly writeLines?: (text: string) => void;
+  /** Prints a handled event; default the example's `printEvent` (stdout, which the bench reads). */
+  readonly printEvent?: (event: PrintedEvent) => Promise<void>;
 }
 
 /** The baselines as one Express app (see the top of this file). */
 export function createInboxBaselines(options: InboxBaselinesOptions): express.Express {
   const secretText = options.vitalSecret;
   const key = Buffer.from(secretText.startsWith('whsec_') ? secretText.slice(6) : secretText, 'base64');
-  const printLine = linePrinter(options.writeLines ?? ((text: string) => void process.stdout.write(text)));
+  const print = options.printEvent ?? printEvent;
   const app = express();
   app.post('/json', express.json({ limit: '16mb' }), (_req, res) => {
     res.status(204).end();
@@ -80,23 +82,8 @@ export function createInboxBaselines(options: InboxBaselinesOptions): express.Ex
     }
     // Drift is advisory, as in core: its errors are read, not answered.
     if (!conforms(payload)) void conforms.errors;
-    printLine(JSON.stringify({ provider: 'vital', type, deliveryKey: `vital:${id}` })).then(() => res.status(204).end(), next);
+    print({ provider: 'vital', type, deliveryKey: `vital:${id}` }).then(() => res.status(204).end(), next);
   });
   return app;
 }
 
-/** The example's line printing (examples/express-app/src/event-lines.ts): one write per event-loop turn. */
-function linePrinter(writeLines: (text: string) => void): (line: string) => Promise<void> {
-  let pending: string[] = [];
-  let written: Promise<void> | undefined;
-  return (line) => {
-    pending.push(line);
-    written ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-      const text = `${pending.join('\n')}\n`;
-      pending = [];
-      written = undefined;
-      writeLines(text);
-    });
-    return written;
-  };
-}
