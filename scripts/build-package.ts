@@ -8,7 +8,10 @@
 //
 // Why bundled: each entry point is one file plus chunks shared between entries (so a class such as
 // WebhookError exists once per build, and `instanceof` works across subpaths). Loading ~90 small ES
-// modules cost Node 20 about 65 ms of a 173 ms cold start.
+// modules cost Node 20 about 65 ms of a 173 ms cold start. Everything the root entry (`.`) needs is
+// one chunk, so `import '@wearhook/core'` loads two files: left to itself the bundler split it into
+// eleven along the other entries' lines, and Node 20 paid for each file (with the ASCII output below,
+// the import took 42 instead of 52 ms in bench/cold-start.ts's child, on a slow day of this VM).
 //
 // Entry points come from package.json: every `wearhook:source` file in `exports`, and each `bin`.
 //
@@ -84,6 +87,19 @@ function isExternal(id: string): boolean {
   return dependencyNames.some((name) => id === name || id.startsWith(`${name}/`));
 }
 
+/** The root entry (`.`), the one every adapter and most users import; `undefined` when there is none. */
+function rootEntry(): string | undefined {
+  const conditions = pkg.exports?.['.'];
+  const source = typeof conditions === 'object' ? conditions['wearhook:source'] : undefined;
+  return typeof source === 'string' ? join(ROOT, source) : undefined;
+}
+
+/** Every module the root entry loads, found by bundling it alone (nothing is written). */
+async function rootModules(input: InputOptions, root: string): Promise<ReadonlySet<string>> {
+  const { output } = await build({ ...input, input: { index: root }, output: { format: 'esm' }, write: false });
+  return new Set(output.flatMap((file) => (file.type === 'chunk' ? file.moduleIds : [])));
+}
+
 async function bundle(format: 'esm' | 'cjs'): Promise<void> {
   const input: InputOptions = {
     input: format === 'esm' ? { ...exportEntries(), ...binEntries() } : exportEntries(),
@@ -100,12 +116,20 @@ async function bundle(format: 'esm' | 'cjs'): Promise<void> {
       if (level === 'warn') throw new Error(`${pkg.name} (${format}): ${log.message}`);
     },
   };
+  const root = rootEntry();
+  const rootNeeds = root === undefined ? undefined : await rootModules(input, root);
   const output: OutputOptions = {
     dir: join(DIST, format),
     format,
     entryFileNames: '[name].js',
     chunkFileNames: 'chunks/[name]-[hash].js',
     ...(format === 'cjs' ? { exports: 'named' as const } : {}),
+    // ASCII only: one character above U+00FF (a dash or an ellipsis in a comment or message) makes V8
+    // hold the whole file as two-byte text, twice the memory for the garbage collector to scavenge
+    // at start-up. The documentation comments are in the .d.ts files, where editors read them.
+    charset: 'ascii',
+    comments: { legal: true, annotation: true, jsdoc: false },
+    ...(rootNeeds === undefined ? {} : { codeSplitting: { groups: [{ name: 'core', test: (id: string) => rootNeeds.has(id) && id !== root }] } }),
   };
   await build({ ...input, output, write: true });
 }
