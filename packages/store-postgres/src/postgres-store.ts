@@ -358,7 +358,10 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
         const cutoff = options?.olderThan ?? new Date(now - DEFAULT_RETENTION_MS);
         const bodyCutoff = options?.bodiesOlderThan ?? new Date(now - DEFAULT_BODY_RETENTION_MS);
         const limit = Math.max(0, Math.floor(options?.limit ?? 1000));
-        // Two short statements, each bounded by the limit through its partial index (migration 2).
+        // Two short statements, each bounded by the limit through its partial index (migration 2). The
+        // outer WHERE repeats the conditions: at READ COMMITTED, a row that another transaction changed
+        // after the subquery saw it is re-checked against the outer WHERE only, so without them a dead
+        // delivery requeued in that moment would be deleted while pending.
         const purged =
           limit === 0
             ? 0
@@ -367,7 +370,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
                   `DELETE FROM ${D} WHERE id IN (
                      SELECT id FROM ${D}
                      WHERE state IN ('completed', 'dead', 'quarantined') AND received_at < $1
-                     LIMIT $2)`,
+                     LIMIT $2)
+                   AND state IN ('completed', 'dead', 'quarantined') AND received_at < $1`,
                   [cutoff, limit],
                 )
               ).rowCount ?? 0);
@@ -380,7 +384,8 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
                   `UPDATE ${D} SET body = NULL WHERE id IN (
                      SELECT id FROM ${D}
                      WHERE state = 'completed' AND body IS NOT NULL AND received_at < $1
-                     LIMIT $2)`,
+                     LIMIT $2)
+                   AND state = 'completed' AND body IS NOT NULL AND received_at < $1`,
                   [bodyCutoff, rest],
                 )
               ).rowCount ?? 0);

@@ -165,6 +165,32 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
     });
   });
 
+  it('does not purge a dead delivery that is requeued while the purge waits for its row', async () => {
+    const schema = schemas.name();
+    const store = createPostgresStore({ connectionString: url, schema });
+    const operator = new pg.Client({ connectionString: url });
+    try {
+      const old = new Date(Date.now() - 30 * 24 * 3_600_000);
+      const delivery = newDelivery({ receivedAt: old });
+      await store.putIfAbsent(delivery);
+      const [claimed] = await store.claim({ workerId: 'w', leaseMs: 60_000, limit: 1, now: old });
+      await store.fail(claimed!.id, 'w', { dead: true }, 'boom');
+      // The requeue holds its row lock while the purge's subquery still sees the row as dead.
+      await operator.connect();
+      await operator.query('BEGIN');
+      await operator.query(`UPDATE "${schema}".wearhook_deliveries SET state = 'pending', attempts = 0, finished_at = NULL WHERE id = $1`, [claimed!.id]);
+      const purging = store.purge({ limit: 1000 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await operator.query('COMMIT');
+      expect(await purging).toMatchObject({ purged: 0 });
+      expect(await store.get(delivery.provider, delivery.deliveryKey)).toMatchObject({ state: 'pending' });
+    } finally {
+      await operator.end();
+      await store.close();
+      await schemas.drop(schema);
+    }
+  });
+
   it('applies concurrent record upserts of overlapping keys without deadlocks or lost updates', async () => {
     const schema = schemas.name();
     const stores = Array.from({ length: 4 }, () => createPostgresStore({ connectionString: url, schema }));
