@@ -283,7 +283,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   // Background state.
-  const inFlight = new Map<string, { delivery: DispatchedDelivery; done: Promise<unknown> }>();
+  const inFlight = new Map<string, { job: Job; done: Promise<unknown> }>();
   /** Deliveries handed over in process, waiting for a free slot (FIFO). */
   const queued: Job[] = [];
   /** Reservations given out and not yet filled or cancelled: they count against `maxQueued`. */
@@ -325,7 +325,20 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       inFlight.delete(job.delivery.id);
       slotFreed();
     });
-    inFlight.set(job.delivery.id, { delivery: job.delivery, done });
+    inFlight.set(job.delivery.id, { job, done });
+  }
+
+  /**
+   * A claimed delivery this worker already runs or has queued: its lease ran out in the store while
+   * renewals failed (the store was unreachable), and this worker's own poll took it again. The job it
+   * has goes on under the new lease (the store knows the lease by worker id); a second run would
+   * dispatch the delivery twice at once and lose track of one of the runs.
+   */
+  function alreadyHeld(delivery: ClaimedDelivery): boolean {
+    const job = inFlight.get(delivery.id)?.job ?? queued.find((queuedJob) => queuedJob.delivery.id === delivery.id);
+    if (job === undefined) return false;
+    job.leaseUntilMs = Math.max(job.leaseUntilMs, delivery.leaseUntil.getTime());
+    return true;
   }
 
   let pumpScheduled = false;
@@ -368,7 +381,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           break;
         }
         backlog = claimed.length === free;
-        for (const delivery of claimed) startJob(claimedJob(delivery));
+        for (const delivery of claimed) if (!alreadyHeld(delivery)) startJob(claimedJob(delivery));
       }
       await wait(pollIntervalMs());
     }
@@ -447,7 +460,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         await Promise.race([Promise.all([...inFlight.values()].map((entry) => entry.done)), timedOut]);
         clearTimeout(timer);
       }
-      await Promise.all([...inFlight.values()].map((entry) => release(entry.delivery)));
+      await Promise.all([...inFlight.values()].map((entry) => release(entry.job.delivery)));
     },
   };
 }

@@ -37,42 +37,52 @@ export interface LeaseRenewal {
   keep(job: LeasedJob): { stop(): void };
 }
 
+/** The longest wait before trying again after a renewal the store could not answer. */
+const RETRY_AFTER_FAILURE_MAX_MS = 5_000;
+
 export function leaseRenewal(options: LeaseRenewalOptions): LeaseRenewal {
   const { store, workerId, leaseMs, now, report } = options;
 
-  async function renew(job: LeasedJob): Promise<boolean> {
-    if (store.renew === undefined) return true;
+  /** `failed`: the store could not be asked (reported); the lease is as it was. */
+  async function attempt(job: LeasedJob): Promise<'renewed' | 'lost' | 'failed'> {
     const askedAt = now().getTime();
     try {
-      const renewed = await store.renew([job.delivery.id], workerId, leaseMs(), { now: new Date(askedAt) });
-      if (!renewed.includes(job.delivery.id)) return false;
+      const renewed = await store.renew!([job.delivery.id], workerId, leaseMs(), { now: new Date(askedAt) });
+      if (!renewed.includes(job.delivery.id)) return 'lost';
       job.leaseUntilMs = askedAt + leaseMs();
-      return true;
+      return 'renewed';
     } catch (error) {
       report(error, job);
-      return true;
+      return 'failed';
     }
+  }
+
+  async function renew(job: LeasedJob): Promise<boolean> {
+    if (store.renew === undefined) return true;
+    return (await attempt(job)) !== 'lost';
   }
 
   function keep(job: LeasedJob): { stop(): void } {
     if (store.renew === undefined) return { stop() {} };
     let timer: NodeJS.Timeout | undefined;
     let stopped = false;
-    const schedule = (): void => {
-      const delay = job.leaseUntilMs - leaseMs() / 2 - now().getTime();
+    // After a failed renewal the lease time has not moved, so the half-lease rule would retry at once:
+    // against a store that fails fast that was a renewal (and an error report) every millisecond.
+    const schedule = (afterFailure: boolean): void => {
+      const delay = afterFailure ? Math.min(leaseMs() / 4, RETRY_AFTER_FAILURE_MAX_MS) : job.leaseUntilMs - leaseMs() / 2 - now().getTime();
       timer = setTimeout(() => {
         timer = undefined;
         if (stopped || options.abandoned(job.delivery.id)) return;
-        void renew(job).then((held) => {
+        void attempt(job).then((outcome) => {
           if (stopped) return;
-          if (held) schedule();
-          else report(new Error(`Lease of delivery ${job.delivery.id} was lost while its handlers ran; it may be dispatched again.`), job);
+          if (outcome === 'lost') report(new Error(`Lease of delivery ${job.delivery.id} was lost while its handlers ran; it may be dispatched again.`), job);
+          else schedule(outcome === 'failed');
         });
       }, Math.max(1, Math.floor(delay)));
       // A running dispatch keeps the process busy anyway; the renewal alone must not.
       timer.unref();
     };
-    schedule();
+    schedule(false);
     return {
       stop() {
         stopped = true;

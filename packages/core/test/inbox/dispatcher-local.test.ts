@@ -131,3 +131,71 @@ describe('dispatcher: in-process deliveries', () => {
     await dispatcher.stop();
   });
 });
+
+describe('dispatcher: leases while the store is unreachable', () => {
+  it('waits before renewing again after a failed renewal instead of retrying every millisecond', async () => {
+    const base = createMemoryStore();
+    let failing = false;
+    let renewals = 0;
+    const store: WebhookStore = {
+      ...base,
+      renew: (...args) => ((renewals += 1), failing ? Promise.reject(new Error('ECONNREFUSED')) : base.renew(...args)),
+    };
+    await base.putIfAbsent(delivery('slow'));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const dispatcher = createDispatcher({ store, leaseMs: 400, pollIntervalMs: HOUR, handlerTimeoutMs: HOUR, onError: () => {}, dispatch: () => finished });
+    dispatcher.start();
+    await until(async () => (await base.get('thryve', 'slow'))?.leaseOwner !== undefined);
+    failing = true;
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    // One renewal when half the lease is left, then one every leaseMs / 4 (100 ms): about 7 in 800 ms,
+    // where the half-lease rule alone, with a lease time that a failure does not move, made hundreds.
+    expect(renewals).toBeGreaterThan(2);
+    expect(renewals).toBeLessThan(20);
+    failing = false;
+    finish();
+    await until(async () => (await base.get('thryve', 'slow'))?.state === 'completed');
+    await dispatcher.stop();
+  });
+
+  it('runs a delivery once when its own poll takes it again after an outage outlasted the lease', async () => {
+    const base = createMemoryStore();
+    let outage = false;
+    const hanging: Array<(error: Error) => void> = [];
+    const store: WebhookStore = {
+      ...base,
+      claim: (options) => (outage ? Promise.reject(new Error('db down')) : base.claim(options)),
+      // As a pool's connection attempt to a server that went away: it hangs until the test ends it.
+      renew: (...args) => (outage ? new Promise((_, reject) => hanging.push(reject)) : base.renew(...args)),
+    };
+    await base.putIfAbsent(delivery('long'));
+    let runs = 0;
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const dispatcher = createDispatcher({
+      store,
+      leaseMs: 200,
+      pollIntervalMs: 10,
+      handlerTimeoutMs: HOUR,
+      onError: () => {},
+      dispatch: () => ((runs += 1), finished),
+    });
+    dispatcher.start();
+    await until(() => runs === 1);
+    outage = true;
+    await new Promise((resolve) => setTimeout(resolve, 400)); // the lease ran out in the store
+    outage = false;
+    await new Promise((resolve) => setTimeout(resolve, 100)); // polls that find it claimable again
+    expect(runs).toBe(1);
+    for (const reject of hanging) reject(new Error('db down'));
+    // A graceful stop waits for the one run, which records its outcome under the lease it now holds.
+    let stopReturned = false;
+    const stopped = dispatcher.stop({ graceful: true, timeoutMs: 5_000 }).then(() => void (stopReturned = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(stopReturned).toBe(false);
+    finish();
+    await stopped;
+    expect(await base.get('thryve', 'long')).toMatchObject({ state: 'completed' });
+  });
+});
