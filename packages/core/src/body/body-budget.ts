@@ -14,9 +14,14 @@ export const BODY_BUDGET_RETRY_AFTER_SECONDS = 5;
  * stops a flood of large bodies that can only be refused after they are read (a forged but well-formed
  * signature needs the body).
  *
- * Bytes are reserved by the declared `Content-Length` before reading starts, or chunk by chunk as they
- * arrive when no length is declared, and released when reading ends on any path (complete, refused,
- * timed out, aborted). A request that would go over the budget is refused with 503
+ * Bytes are reserved chunk by chunk as they arrive, and released when reading ends on any path
+ * (complete, refused, timed out, aborted). A declared `Content-Length` is also checked at admission
+ * against the room left, counting what the bodies already arriving still have to send, so that a flood
+ * of large declared bodies is turned away before anything of it is buffered. A body counts there only
+ * while it keeps pace to arrive within the body timeout: a sender that declares 16 MiB and then sends
+ * nothing (or trickles) holds no room for more than a moment. Reserving the declared length up front, as
+ * this once did, let a few idle connections with well-formed headers hold the whole budget for the
+ * length of the timeout, and every delivery of the process got 503. A request that would go over the budget is refused with 503
  * `too_many_bytes_in_flight` and `Retry-After` before more of its body is buffered. During such a flood,
  * genuine deliveries may be refused too; the providers retry them.
  */
@@ -24,6 +29,7 @@ export class BodyBudget {
   /** The most bytes in flight at once. */
   readonly maxBytes: number;
   #inFlight = 0;
+  readonly #declared = new Set<DeclaredBody>();
 
   constructor(maxBytes: number) {
     if (!Number.isSafeInteger(maxBytes) || maxBytes <= 0) {
@@ -37,6 +43,26 @@ export class BodyBudget {
     return this.#inFlight;
   }
 
+  /**
+   * Admits a body of `declared` bytes expected within `paceMs`, or `undefined` when the room left (the
+   * bound, less the bytes reserved and those that bodies keeping pace still have to send) cannot hold
+   * it. The caller updates `received` as bytes arrive (reserving them with `tryReserve`) and calls
+   * `leave` when reading ends.
+   */
+  admit(declared: number, paceMs: number, nowMs: number = performance.now()): DeclaredBody | undefined {
+    let promised = 0;
+    for (const body of this.#declared) if (keepsPace(body, nowMs)) promised += body.declared - body.received;
+    if (declared > this.maxBytes - this.#inFlight - promised) return undefined;
+    const body: DeclaredBody = { declared, paceMs, startedAtMs: nowMs, received: 0 };
+    this.#declared.add(body);
+    return body;
+  }
+
+  /** Ends the admission of a body `admit` returned. */
+  leave(body: DeclaredBody): void {
+    this.#declared.delete(body);
+  }
+
   /** Reserves `bytes`; `false` (nothing reserved) when that would exceed the budget. */
   tryReserve(bytes: number): boolean {
     if (this.#inFlight + bytes > this.maxBytes) return false;
@@ -48,6 +74,23 @@ export class BodyBudget {
   release(bytes: number): void {
     this.#inFlight = Math.max(0, this.#inFlight - bytes);
   }
+}
+
+/** A body admitted by its declared length: what it declared, and how much of it has arrived. */
+export interface DeclaredBody {
+  readonly declared: number;
+  /** The time in which the whole body must arrive (the body timeout). */
+  readonly paceMs: number;
+  readonly startedAtMs: number;
+  received: number;
+}
+
+/** What a body may lag behind an even pace and still count as arriving: its first packets' worth. */
+const PACE_SLACK_BYTES = 64 * 1024;
+
+/** Whether the body has arrived at least as fast as an even pace that ends at its timeout. */
+function keepsPace(body: DeclaredBody, nowMs: number): boolean {
+  return body.received + PACE_SLACK_BYTES >= (body.declared * (nowMs - body.startedAtMs)) / body.paceMs;
 }
 
 /**

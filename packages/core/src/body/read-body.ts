@@ -72,10 +72,12 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
   if (declared !== undefined && declared > limits.maxWireBytes) {
     return Promise.reject(wireTooLarge(limits.maxWireBytes, declared));
   }
-  // Reserved before anything is buffered: by the declared length, else chunk by chunk (see onData).
+  // Bytes are reserved as they arrive (see onData); a declared length is admitted against the room left
+  // but holds none of it unless its bytes keep coming (see BodyBudget.admit).
   const budget = limits.bodyBudget ?? SHARED_BODY_BUDGET;
-  if (declared !== undefined && !budget.tryReserve(declared)) return Promise.reject(overBudget(budget));
-  let reserved = declared ?? 0;
+  const admitted = declared === undefined ? undefined : budget.admit(declared, limits.bodyTimeoutMs);
+  if (declared !== undefined && admitted === undefined) return Promise.reject(overBudget(budget));
+  let reserved = 0;
 
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -90,6 +92,7 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
       stream.off('close', onClose);
       // Read or refused, the bytes are no longer in flight here: what was read is the caller's now.
       budget.release(reserved);
+      if (admitted !== undefined) budget.leave(admitted);
       if (error === undefined) {
         resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, received));
         return;
@@ -115,13 +118,12 @@ function readStream(stream: Readable, headers: IncomingHeaders, limits: BodyLimi
         settle(incomplete(`Received more than the ${declared} bytes Content-Length declares.`));
         return;
       }
-      if (declared === undefined) {
-        if (!budget.tryReserve(chunk.length)) {
-          settle(overBudget(budget));
-          return;
-        }
-        reserved += chunk.length;
+      if (!budget.tryReserve(chunk.length)) {
+        settle(overBudget(budget));
+        return;
       }
+      reserved += chunk.length;
+      if (admitted !== undefined) admitted.received = received;
       chunks.push(chunk);
     };
     const onEnd = (): void => {
