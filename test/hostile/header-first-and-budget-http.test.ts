@@ -5,8 +5,9 @@
 //   body budget answers 503 `too_many_bytes_in_flight` with Retry-After before buffering.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { setPriority } from 'node:os';
-import { killAllApps, REPO_ROOT } from '../support/app-processes.js';
+import { killAllApps, REPO_ROOT, sleep } from '../support/app-processes.js';
 import { BOUNDS, mb, measureAttack, removeHostileDirs, startHostileApp, type HostileApp } from './support/hostile-app.js';
 import { sendLarge } from './support/send-large.js';
 
@@ -52,6 +53,33 @@ describe('header-first refusal (issue 10, item 3)', () => {
     expect(codeOf(result), result.body).toBe(code);
     expect(result.status).toBe(401);
     expect(result.answeredAfterMs).toBeLessThan(1_000);
+    expect(result.headers.connection).toBe('close');
+  });
+
+  it('closes the connection of a streaming body refused from its headers, so its sender cannot go on sending', async () => {
+    // Kept alive, Node reads and discards the rest of a body to reach the next request, with none of
+    // wearhook's limits: a refused sender streamed 200 MiB into it in half a second.
+    const url = new URL(app.url('/webhooks/terra'));
+    const socket = connect(Number(url.port), url.hostname);
+    let response = '';
+    let closed = false;
+    socket.on('data', (data: Buffer) => (response += data.toString('latin1')));
+    socket.on('close', () => (closed = true));
+    socket.on('error', () => {});
+    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]);
+    let sent = 0;
+    const started = Date.now();
+    while (!closed && sent < 64 * MiB && Date.now() - started < 10_000) {
+      if (!socket.write(frame)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), sleep(500)]);
+      sent += chunk.length;
+    }
+    socket.destroy();
+    expect(response.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+    expect(response.toLowerCase()).toContain('connection: close');
+    expect(closed, `${sent} bytes sent`).toBe(true);
+    expect(sent).toBeLessThan(64 * MiB);
   });
 });
 

@@ -7,8 +7,8 @@ export type ExpressWebhookMiddleware<EventMap> = WithSubscriptions<RequestHandle
 /**
  * Wraps any wearhook receiver as Express 4/5 middleware. Mount it with `app.post(path, ...)`, or
  * `app.all(path, ...)` to answer other methods with 405. Mount it before `express.json()`, or keep
- * the raw bytes in `req.rawBody`, or put `express.raw({ type: 'application/json' })` in front of it for
- * uncompressed deliveries (see the README).
+ * the raw bytes in `req.rawBody`, or put `express.raw({ type: 'application/json', limit: '16mb' })` in
+ * front of it for uncompressed deliveries (body-parser's default limit is 100 kB; see the README).
  */
 export function expressMiddleware<EventMap>(receiver: Receiver<EventMap>): ExpressWebhookMiddleware<EventMap> {
   const middleware: RequestHandler = (req: Request, res: Response, next: NextFunction) => {

@@ -13,7 +13,7 @@ thryve.on('event.data.epoch.create', (event) => {
   console.log(JSON.stringify({ type: event.type, dataTypeId: point?.dataTypeId, startIsDate: point?.start instanceof Date, drift: event.drift?.issues.map((issue) => issue.path) ?? [] }));
 });
 thryve.onError(({ phase, error }) => console.error(`wearhook ${phase} error: ${error}`, error?.cause ?? ""));
-if (mode === 'raw') app.post('/webhooks/thryve', express.raw({ type: 'application/json' }), thryve);
+if (mode === 'raw') app.post('/webhooks/thryve', express.raw({ type: 'application/json', limit: '16mb' }), thryve);
 else app.all('/webhooks/thryve', thryve);
 
 const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ listening: server.address().port })));

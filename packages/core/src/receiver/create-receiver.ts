@@ -91,7 +91,8 @@ export function createReceiver<
           ? error
           : new WebhookError('internal_error', 'wearhook failed unexpectedly; the error was reported to onError handlers.', { cause: error });
         hub.reportError({ provider: provider.name, phase: 'request', error: refusal });
-        return errorResponse(refusal);
+        const { body } = request;
+        return errorResponse(refusal, { bodyUnread: body.kind === 'stream' && !body.stream.readableEnded });
       }
     },
     async close(closeOptions) {
