@@ -13,6 +13,21 @@ export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, lo
   const { received, quarantine } = classified;
   // The common case (a valid event without drift) says nothing and allocates nothing.
   if (quarantine === undefined && received.drift === undefined) return;
+  try {
+    reportNotable(provider, hub, log, classified);
+  } catch (error) {
+    // A logger that throws (its transport down) must not fail a delivery that is already persisted and
+    // handed to the worker: the provider would retry into a duplicate, and the handover would be lost.
+    try {
+      hub.reportError({ provider, phase: 'request', error, deliveryKey: received.deliveryKey, eventType: received.type });
+    } catch {
+      // onError itself failed (with the same logger, perhaps): nothing is left to tell.
+    }
+  }
+}
+
+function reportNotable(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): void {
+  const { received, quarantine } = classified;
   const ref = { provider, eventType: received.type, deliveryKey: received.deliveryKey };
   if (quarantine !== undefined) {
     if (quarantine.kind === 'unknown') log.unknown(ref);

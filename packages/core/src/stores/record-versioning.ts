@@ -1,4 +1,5 @@
 import type { RecordRef } from '../events/webhook-event.js';
+import { isStorableLabel } from './storable-labels.js';
 
 /** What decides which of two versions of one record is kept. */
 export interface RecordRank {
@@ -60,6 +61,11 @@ function prepareRecord(record: RecordRef): PreparedRecord {
   const { kind, userId, key, version } = record;
   if (typeof kind !== 'string' || typeof userId !== 'string' || typeof key !== 'string') {
     throw new TypeError('A record needs string kind, userId and key.');
+  }
+  // Refused in every store alike: SQLite's driver cut a string at U+0000 and stored U+FFFD for a lone
+  // surrogate, so two different identities became one and one user's record overwrote another's.
+  if (!isStorableLabel(kind, { forbidNul: true }) || !isStorableLabel(userId, { forbidNul: true }) || !isStorableLabel(key, { forbidNul: true })) {
+    throw new RangeError('A record kind, userId or key contains U+0000 or an unpaired UTF-16 surrogate, which cannot be stored exactly.');
   }
   if (version !== undefined && (typeof version !== 'number' || !Number.isFinite(version))) {
     throw new RangeError(`Record version must be a finite number or undefined, got ${String(version)}.`);

@@ -596,6 +596,15 @@ export function describeWebhookStoreContract(
         expect(await store.getRecords({ provider: 'terra', userId: 'user-1' })).toEqual([]);
       });
 
+      it('refuses record identities that cannot be stored exactly (U+0000, unpaired surrogates), keeping the others apart', async () => {
+        for (const userId of ['u\u0000bob', 'u\ud800', 'u\udc00']) {
+          await expect(store.upsertRecords('vital', [record('k', 1, { userId }, { userId })]), JSON.stringify(userId)).rejects.toThrow(RangeError);
+        }
+        await expect(store.upsertRecords('vital', [record('k\u0000', 1, 'x')])).rejects.toThrow(RangeError);
+        expect(await store.getRecords({ provider: 'vital', userId: 'u' })).toEqual([]);
+        expect(await store.upsertRecords('vital', [record('k', 1, 'pair', { userId: 'u\ud83d\ude00' })])).toEqual({ applied: 1 });
+      });
+
       it('keeps identities apart whose parts would run together (user, kind, key joined by any separator)', async () => {
         const joined = [
           record('c', 1, 'kind b:, key c', { kind: 'b:', userId: 'a' }),
