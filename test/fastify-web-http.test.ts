@@ -72,6 +72,18 @@ describe('@wearhook/web with real Request objects', () => {
     expect(types).toEqual(['event.data.epoch.create']);
   });
 
+  it('answers the JSON 500 body_already_consumed for a body whose stream is locked, rather than throwing', async () => {
+    const handler = webThryve({ secret: THRYVE_SECRET });
+    const delivery = thryveDelivery(EPOCH_CREATE);
+    const request = new Request('http://localhost/webhooks/thryve', { method: 'POST', headers: delivery.headers, body: delivery.body });
+    request.body!.getReader(); // taken by code before wearhook, not read
+    const response = await handler(request);
+    expect(response.status).toBe(500);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('body_already_consumed');
+    expect(error.message).toContain('locked');
+  });
+
   it("enforces the wire limit while reading the stream, when no Content-Length is declared", async () => {
     const handler = webThryve({ secret: THRYVE_SECRET, limits: { maxWireBytes: 64 * 1024 } });
     let pulled = 0;

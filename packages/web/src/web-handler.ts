@@ -32,6 +32,13 @@ function bodySource(request: Request): BodySource {
     };
   }
   if (request.body === null) return { kind: 'buffer', buffer: Buffer.alloc(0) };
+  if (request.body.locked) {
+    return {
+      kind: 'consumed',
+      parser: 'code that ran before wearhook',
+      found: 'request.body is locked (a reader was taken from it), so its bytes cannot be read from the start',
+    };
+  }
   // A Node stream, so the body is read by the same code, with the same limits, as in Express and Koa.
   return { kind: 'stream', stream: Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) };
 }
