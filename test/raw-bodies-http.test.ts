@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import * as zlib from 'node:zlib';
 import { createThryveReceiver } from '@wearhook/core';
 import request from 'supertest';
@@ -68,6 +68,36 @@ describe.each(EXPRESS)('express.raw() in front of wearhook in $name', (framework
       expect(response.text).toMatch(/unsupported content encoding/i);
     }
     expect(types).toEqual([]);
+  });
+});
+
+/** POSTs `body` with Transfer-Encoding: chunked (no Content-Length); resolves with the status and the text. */
+function postChunked(url: string, body: Buffer, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe.each(EXPRESS)('express.json({ verify }) keeping req.rawBody in $name', (framework) => {
+  it('refuses a chunked gzip delivery whose req.rawBody body-parser inflated, rather than failing its signature', async () => {
+    const receiver = createThryveReceiver({ secret: THRYVE_SECRET });
+    const server = await framework.serve(receiver as never, 'json-raw');
+    servers.push(server);
+    const delivery = signedThryveBytes(zlib.gzipSync(Buffer.from(JSON.stringify(EPOCH_CREATE))), 'gzip');
+    const headers = Object.fromEntries(Object.entries(delivery.headers).filter(([name]) => name.toLowerCase() !== 'content-length'));
+    const response = await postChunked(urlOf(server), delivery.body, headers);
+    expect(response.status, response.text).toBe(500);
+    const { error } = JSON.parse(response.text) as { error: { code: string; message: string } };
+    expect(error.code).toBe('body_already_consumed');
+    expect(error.message).toContain('req.rawBody was captured by a body parser');
+    expect(error.message).toContain('Content-Encoding: gzip');
   });
 });
 

@@ -30,8 +30,17 @@ export function nodeBodySource(request: IncomingMessage, traces: ParserTraces): 
   const { headers } = request;
   const { rawBody, parsedBody } = traces;
   // A Buffer someone captured on purpose (a `verify` hook, their own middleware): readBody checks its
-  // length against Content-Length, which catches bytes captured after decompression.
-  if (Buffer.isBuffer(rawBody)) return { kind: 'buffer', buffer: rawBody };
+  // length against Content-Length, which catches bytes captured after decompression. Without a
+  // Content-Length (a chunked request) that check cannot run, but a parser having read and parsed a
+  // request with a Content-Encoding says enough: its `verify` hook saw the bytes after it inflated them.
+  if (Buffer.isBuffer(rawBody)) {
+    const encoding = encodingOf(headers);
+    const parsed = readByBodyParser(request) || (typeof parsedBody === 'object' && parsedBody !== null && !Buffer.isBuffer(parsedBody));
+    if (encoding !== undefined && parsed) {
+      return consumed(traces, `${traces.rawBodyName} was captured by a body parser from a request with Content-Encoding: ${encoding.slice(0, 40)}: ${DECOMPRESSED}`);
+    }
+    return { kind: 'buffer', buffer: rawBody };
+  }
   if (typeof rawBody === 'string') {
     const problem = stringProblem(rawBody, headers);
     if (problem === undefined) return { kind: 'buffer', buffer: Buffer.from(rawBody, 'utf8') };
@@ -47,8 +56,13 @@ export function nodeBodySource(request: IncomingMessage, traces: ParserTraces): 
 
 /** True once anything has taken data from the stream (or it has ended), so its start is gone. */
 function streamWasRead(request: IncomingMessage): boolean {
-  // `_body` is body-parser's own flag for "I read this request"; readableDidRead covers every reader.
-  return request.readableEnded || request.readableDidRead || (request as IncomingMessage & { _body?: unknown })._body === true;
+  // readableDidRead covers every reader; body-parser's own flag covers it too.
+  return request.readableEnded || request.readableDidRead || readByBodyParser(request);
+}
+
+/** `_body` is body-parser's (Express's parsers') flag for "I read this request". */
+function readByBodyParser(request: IncomingMessage): boolean {
+  return (request as IncomingMessage & { _body?: unknown })._body === true;
 }
 
 function consumed(traces: ParserTraces, found: string): BodySource {
