@@ -4,15 +4,16 @@ import type { IncomingHeaders } from '../http/webhook-request.js';
 /**
  * The value of a header the authenticators read, trimmed; `undefined` when absent or empty.
  *
- * Node joins repeated custom headers into one string, so an array only comes from an adapter or a
- * test that builds headers by hand. Identical repeats (a proxy that duplicated the header) are taken
- * as one value; different repeats are ambiguous and refused with `conflictCode` rather than guessing
- * which one the sender meant.
+ * Identical repeats (a proxy that duplicated the header) are taken as one value. Node and the Fetch
+ * `Headers` join repeats of a custom header into one string with ", " between them, so a string made
+ * of identical parts is taken as one of them (no header read here has ", " in a value of its own).
+ * Different repeats given as an array are ambiguous and refused with `conflictCode` rather than
+ * guessing which one the sender meant; joined into a string, they are kept whole and fail verification.
  */
 export function readHeader(headers: IncomingHeaders, name: string, conflictCode: WebhookErrorCode): string | undefined {
   const raw: unknown = headers[name];
   if (raw === undefined || raw === null) return undefined;
-  if (typeof raw === 'string') return nonEmpty(raw.trim());
+  if (typeof raw === 'string') return nonEmpty(joinedRepeat(raw.trim()));
   if (!Array.isArray(raw)) throw unreadable(name, conflictCode);
   let value: string | undefined;
   for (const item of raw as readonly unknown[]) {
@@ -28,6 +29,14 @@ export function readHeader(headers: IncomingHeaders, name: string, conflictCode:
     value = trimmed;
   }
   return value;
+}
+
+/** `a, a, a` -> `a`; anything else as it is. */
+function joinedRepeat(value: string): string {
+  const separator = value.indexOf(', ');
+  if (separator === -1) return value;
+  const first = value.slice(0, separator);
+  return value.split(', ').every((part) => part === first) ? first : value;
 }
 
 function nonEmpty(value: string): string | undefined {

@@ -147,6 +147,13 @@ describe('readHeader', () => {
     expect(readHeader({ a: [] }, 'a', 'malformed_signature')).toBeUndefined();
   });
 
+  it('takes identical repeats that Node or Headers joined with ", " as one value, and keeps other values whole', () => {
+    expect(readHeader({ a: 'v1,abc=, v1,abc=' }, 'a', 'malformed_signature')).toBe('v1,abc=');
+    expect(readHeader({ a: '1700000000, 1700000000, 1700000000' }, 'a', 'invalid_timestamp')).toBe('1700000000');
+    expect(readHeader({ a: 't=1,v1=aa, t=2,v1=bb' }, 'a', 'malformed_signature')).toBe('t=1,v1=aa, t=2,v1=bb');
+    expect(readHeader({ a: 'v1,a v1,b' }, 'a', 'malformed_signature')).toBe('v1,a v1,b');
+  });
+
   it('refuses differing repeats and non-strings with the given code', () => {
     expect(() => readHeader({ a: ['x', 'y'] }, 'a', 'invalid_timestamp')).toThrow(expect.objectContaining({ code: 'invalid_timestamp' }));
     expect(() => readHeader({ a: 42 } as never, 'a', 'unauthorized')).toThrow(expect.objectContaining({ code: 'unauthorized' }));
