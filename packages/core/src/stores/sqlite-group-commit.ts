@@ -137,14 +137,17 @@ export class SqliteGroupCommit {
    * refused write fails alone and the others commit.
    */
   private runAll(batch: PendingWrite[]): Outcome[] {
+    // One savepoint for the whole pass (two statements per batch, not per write), so that a failed pass
+    // goes back to its start inside the transaction that holds the write lock: a ROLLBACK and a new
+    // BEGIN IMMEDIATE let another process take the lock in between, and the whole batch failed.
+    this.db.exec('SAVEPOINT wearhook_batch');
     const outcomes = this.runWithoutSavepoints(batch);
-    if (outcomes !== undefined) return outcomes;
-    this.db.exec('ROLLBACK');
-    this.db.exec('BEGIN IMMEDIATE');
-    return this.runInSavepoints(batch);
+    if (outcomes === undefined) this.db.exec('ROLLBACK TO wearhook_batch');
+    this.db.exec('RELEASE wearhook_batch');
+    return outcomes ?? this.runInSavepoints(batch);
   }
 
-  /** `undefined` as soon as one write throws (its transaction is then rolled back by `runAll`). */
+  /** `undefined` as soon as one write throws (the pass is then rolled back by `runAll`). */
   private runWithoutSavepoints(batch: PendingWrite[]): Outcome[] | undefined {
     const outcomes: Outcome[] = [];
     for (const write of batch) {

@@ -93,6 +93,18 @@ describe('SQLite group commit with the fsync off the event loop', () => {
     expect(results).toEqual(Array(10).fill(1));
     expect(transactionIds).toEqual([1, 1, 1, 1, 2, 2, 2, 2, 3, 3]);
   });
+
+  it('reruns a batch with a refused write inside the same transaction, never giving the write lock away', async () => {
+    const statements: string[] = [];
+    const recording: SqliteDatabase = { exec: (sql) => (statements.push(sql), db.exec(sql)), prepare: (sql) => db.prepare(sql), close: () => db.close() };
+    const commits = new SqliteGroupCommit(recording, { maxBatch: 100, lockWaitMs: 100 });
+    const insert = db.prepare('INSERT INTO t (x) VALUES ($x)');
+    const results = await Promise.allSettled([1, 2, 1, 3].map((x) => commits.write('insert', () => insert.run({ x }).changes)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT x FROM t ORDER BY x').all()).toEqual([{ x: 1 }, { x: 2 }, { x: 3 }]);
+    // One BEGIN and one COMMIT: another process could take the lock between a ROLLBACK and a new BEGIN.
+    expect(statements.filter((sql) => /^(BEGIN\b.*|COMMIT|ROLLBACK)$/.test(sql))).toEqual(['BEGIN IMMEDIATE', 'COMMIT']);
+  });
 });
 
 describe('SQLite checkpoints', () => {
