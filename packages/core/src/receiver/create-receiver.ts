@@ -23,6 +23,8 @@ export interface CreateReceiverOptions extends CommonReceiverOptions {
    * to is never a default.
    */
   readonly allowUnauthenticated?: boolean;
+  /** See `PipelineOptions.repeatWindowMs`; provider factories set it. */
+  readonly repeatWindowMs?: (eventType: string) => number | undefined;
 }
 
 /**

@@ -22,6 +22,8 @@ export interface ReceiverPipeline<Event> {
   readonly headerAuth: readonly Authenticator[];
   readonly wireAuth: readonly Authenticator[];
   readonly decodedAuth: readonly Authenticator[];
+  /** See `PipelineOptions.repeatWindowMs`. */
+  readonly repeatWindowMs: ((eventType: string) => number | undefined) | undefined;
 }
 
 export interface PipelineOptions {
@@ -29,6 +31,12 @@ export interface PipelineOptions {
   readonly limits?: Partial<BodyLimits>;
   readonly clock?: () => number;
   readonly strict?: boolean;
+  /**
+   * For a provider whose delivery key is a hash of the body: the event types whose identical bodies
+   * are new deliveries again after a while (a notification that something changed, sent again), and
+   * that while. The key then names the window of that length the delivery was received in.
+   */
+  readonly repeatWindowMs?: (eventType: string) => number | undefined;
 }
 
 export function createPipeline<Event>(provider: ProviderDefinition<Event>, options: PipelineOptions): ReceiverPipeline<Event> {
@@ -41,5 +49,6 @@ export function createPipeline<Event>(provider: ProviderDefinition<Event>, optio
     headerAuth: byStage('headers'),
     wireAuth: byStage('wire'),
     decodedAuth: byStage('decoded'),
+    repeatWindowMs: options.repeatWindowMs,
   };
 }

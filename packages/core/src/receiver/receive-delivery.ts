@@ -22,6 +22,13 @@ function letGo(): Promise<void> {
   return Promise.resolve();
 }
 
+/** The key with the number of the repeat window the delivery arrived in, for types that have one. */
+export function withRepeatWindow(pipeline: Pick<ReceiverPipeline<unknown>, 'repeatWindowMs'>, key: string, eventType: string, nowMs: number): string {
+  const windowMs = pipeline.repeatWindowMs?.(eventType);
+  if (windowMs === undefined || !Number.isFinite(windowMs)) return key;
+  return `${key}:w${Math.floor(nowMs / windowMs)}`;
+}
+
 /**
  * One delivery through the pipeline: method and media type, web authentication, raw body, signature
  * over the wire bytes, decoding, signature over decoded bytes, JSON and envelope, schema, then the
@@ -48,14 +55,15 @@ export async function receiveDelivery<Event>(
   wire = undefined;
   authenticateDecoded(pipeline, headers, decoded, now);
 
-  const deliveryKey = provider.deliveryKey(headers, decoded);
-  checkStoredLabel(deliveryKey, 'delivery key');
+  const bodyKey = provider.deliveryKey(headers, decoded);
+  checkStoredLabel(bodyKey, 'delivery key');
   let text: string | undefined = decodeUtf8(decoded);
   const large = decoded.length >= LARGE_BODY;
   if (large && decoderOutput) freeBytes(decoded);
   decoded = undefined;
   if (large) await letGo();
   const { type, payload } = parse(provider, text);
+  const deliveryKey = withRepeatWindow(pipeline, bodyKey, type, now);
   if (!acknowledger.keepsText) {
     text = undefined;
     if (large) await letGo();

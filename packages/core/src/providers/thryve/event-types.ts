@@ -31,6 +31,14 @@ export type ThryveSourceEventType = 'notification.source.connect' | 'notificatio
 export const THRYVE_LEGACY_SOURCE_UPDATE = 'legacy.sourceUpdate' satisfies ThryveEventType;
 
 /**
+ * Whether a type tells that something happened (a source connected, data of a range changed) rather
+ * than carrying data: the same body is sent again each time it happens again.
+ */
+export function isThryveNotificationType(eventType: string): boolean {
+  return eventType.startsWith('notification.') || eventType === THRYVE_LEGACY_SOURCE_UPDATE;
+}
+
+/**
  * Spellings Thryve may send for a known type, mapped to the name wearhook uses.
  *
  * One line of Thryve's notification page calls the connection events `webhook.source.connect` /
