@@ -15,6 +15,7 @@ export const LOG_CODES = {
   handlerFailed: 'handler_failed',
   dispatchFailed: 'dispatch_failed',
   refused: 'delivery_refused',
+  duplicate: 'duplicate_delivery',
 } as const;
 
 /** What every delivery line names. */
@@ -65,6 +66,17 @@ export class DeliveryLog {
     this.logger.info(
       { code: LOG_CODES.drift, ...delivery, issues: paths, truncated: drift.truncated },
       `${delivery.provider} ${delivery.eventType} differs from the provider's published schema; delivered as a typed event with drift`,
+    );
+  }
+
+  /**
+   * A delivery whose key the store already holds: a retry, acknowledged and not handled again. Said
+   * so that a delivery sent twice (by a provider, or by hand with the CLI) never vanishes silently.
+   */
+  duplicate(delivery: DeliveryRef): void {
+    this.logger.info(
+      { code: LOG_CODES.duplicate, ...delivery },
+      `${delivery.provider} ${delivery.eventType} delivery already received (same delivery key): acknowledged as a retry, not handled again`,
     );
   }
 

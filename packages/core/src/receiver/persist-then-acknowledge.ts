@@ -68,6 +68,11 @@ export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
       }
       if (!result.inserted) {
         reservation?.cancel();
+        try {
+          target.log.duplicate({ provider, eventType: received.type, deliveryKey: received.deliveryKey });
+        } catch {
+          // A logger that throws must not turn the retry's 204 into a 500 (see reportReceipt).
+        }
         return ACCEPTED;
       }
       reportReceipt(provider, hub, target.log, classified);

@@ -52,6 +52,25 @@ describe('a receiver with a store', () => {
     expect(handled[0]).toMatch(/^thryve:sha256:/);
   });
 
+  it('logs a retry it acknowledges without handling again (duplicate_delivery), never silently', async () => {
+    const store = createMemoryStore();
+    const lines: Array<{ level: string; object: Record<string, unknown> }> = [];
+    const logger = {
+      info: (object: Record<string, unknown>) => void lines.push({ level: 'info', object }),
+      warn: (object: Record<string, unknown>) => void lines.push({ level: 'warn', object }),
+      error: (object: Record<string, unknown>) => void lines.push({ level: 'error', object }),
+    };
+    const receiver = createThryveReceiver({ secret: SECRET, store, logger, worker: false });
+    receivers.push(receiver as Receiver<unknown>);
+    const delivery = thryveTestDelivery('event.data.epoch.create', { secret: SECRET });
+    expect((await receiver.handle(asRequest(delivery))).status).toBe(204);
+    expect(lines).toEqual([]);
+    expect((await receiver.handle(asRequest(delivery))).status).toBe(204);
+    expect(lines).toEqual([
+      { level: 'info', object: { code: 'duplicate_delivery', provider: 'thryve', eventType: 'event.data.epoch.create', deliveryKey: expect.stringMatching(/^thryve:sha256:/) } },
+    ]);
+  });
+
   it('upserts the records once even when handlers fail and the delivery is retried', async () => {
     const store = createMemoryStore();
     const receiver = thryve(store, { maxAttempts: 5 });
