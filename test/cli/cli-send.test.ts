@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTerraReceiver, createThryveReceiver, createVitalReceiver } from '@wearhook/core';
 import { terraSamples, thryveSamples, vitalSamples } from '@wearhook/core/testing';
 import { EXIT, runCli } from '@wearhook/cli';
@@ -88,6 +91,8 @@ describe('wearhook send', () => {
 
   it('exits 2 on wrong usage, saying what is wrong', async () => {
     const url = urlOf(servers.thryve!);
+    const nullPayload = join(mkdtempSync(join(tmpdir(), 'wearhook-cli-')), 'null.json');
+    writeFileSync(nullPayload, 'null');
     const cases: [string[], RegExp][] = [
       [['send', 'fitbit', '--type', 'x', '--url', url, '--secret', 's'], /Unknown provider "fitbit"/],
       [['send', 'thryve', '--type', 'event.data.nope', '--url', url, '--secret', 's'], /does not send event type "event.data.nope"/],
@@ -98,11 +103,24 @@ describe('wearhook send', () => {
       [['send', 'thryve', '--type', 'event.data.epoch.create', '--url', url, '--secret', 's', '--colour'], /Unknown option '--colour'/],
       [['send', 'thryve', '--type', 'event.data.epoch.create', '--url', url, '--secret', 's', '--payload', '/nonexistent.json'], /Cannot read --payload/],
       [['frobnicate'], /Unknown command "frobnicate"/],
+      [['send', 'thryve', '--type', 'event.data.epoch.create', '--url', url, '--payload', nullPayload, '--secret', 's'], /must hold a JSON object/],
     ];
     for (const [argv, message] of cases) {
       const result = await cli(...argv);
       expect([argv.join(' '), result.code]).toEqual([argv.join(' '), EXIT.usage]);
       expect(result.err).toMatch(message);
+    }
+  });
+
+  it('never echoes a value that may be a secret given in the wrong place', async () => {
+    const url = urlOf(servers.thryve!);
+    for (const argv of [
+      ['send', 'thryve', '--type', 'event.data.epoch.create', '--url', url, 'SEKRIT-thryve-123'],
+      ['send', 'SEKRIT-thryve-123', '--type', 'event.data.epoch.create', '--url', url],
+    ]) {
+      const result = await cli(...argv);
+      expect(result.code).toBe(EXIT.usage);
+      expect(result.err + result.out).not.toContain('SEKRIT');
     }
   });
 

@@ -82,8 +82,11 @@ describe("the README's newcomer path", () => {
   it.each(sendLines.map((line) => [providerOf(line), line]))('%s: the CLI line gets 204 and the example handles the event', async (provider, line) => {
     const command = line.replaceAll('localhost:3000', `localhost:${port}`);
     const env = newcomerEnv();
-    const { stdout: cliOut } = await run('bash', ['-c', command], { cwd: REPO_ROOT, env, timeout: 60_000 });
+    const { stdout: cliOut, stderr: cliErr } = await run('bash', ['-c', command], { cwd: REPO_ROOT, env, timeout: 60_000 });
     expect(cliOut).toMatch(new RegExp(`204 from http://localhost:${port}/webhooks/${provider}: ${provider} `));
+    // The line carries a secret: neither pnpm nor the CLI may print it.
+    const secret = line.split('--secret ')[1]!.trim();
+    expect(cliOut + cliErr).not.toContain(secret);
     const type = line.split('--type ')[1]!.split(' ')[0]!;
     await waitUntil(
       () => stdout.includes(`{"provider":"${provider}","type":"${type}","deliveryKey":"${provider}:`),

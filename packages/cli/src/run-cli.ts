@@ -69,7 +69,11 @@ function providerArgument(value: string | undefined, required: boolean): Provide
     if (required) throw new UsageError(`Name the provider: ${PROVIDERS.join(', ')}.`);
     return undefined;
   }
-  if (!isProvider(value)) throw new UsageError(`Unknown provider ${JSON.stringify(value.slice(0, 40))}: use ${PROVIDERS.join(', ')}.`);
+  if (!isProvider(value)) {
+    // Echoed only when it looks like a mistyped name, not like a secret put in its place.
+    const shown = /^[a-z][a-z-]{0,15}$/i.test(value) ? ` ${JSON.stringify(value)}` : ' (not shown, in case it is a secret)';
+    throw new UsageError(`Unknown provider${shown}: use ${PROVIDERS.join(', ')}.`);
+  }
   return value;
 }
 
@@ -97,7 +101,8 @@ async function send(args: readonly string[], output: CliOutput): Promise<number>
     },
   });
   const provider = providerArgument(positionals[0], true)!;
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${JSON.stringify(positionals[1]!.slice(0, 40))}.`);
+  // Not echoed: a secret given without its --secret lands here.
+  if (positionals.length > 1) throw new UsageError('Unexpected argument after the provider (not shown, in case it is a secret); options are given as --name value.');
   const type = required(values.type, '--type <event type>', `one of \`wearhook list ${provider}\``);
   const url = parseUrl(required(values.url, '--url <endpoint>', `e.g. http://localhost:3000/webhooks/${provider}`));
   const secret = values.secret ?? process.env.WEARHOOK_SECRET;
@@ -154,11 +159,17 @@ async function readPayload(path: string): Promise<unknown> {
   } catch (error) {
     throw new UsageError(`Cannot read --payload ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
+  let payload: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    payload = JSON.parse(text) as unknown;
   } catch {
     throw new UsageError(`--payload ${path} is not valid JSON.`);
   }
+  // The test kit takes a missing payload (and so `null`) as "use the sample".
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new UsageError(`--payload ${path} must hold a JSON object: the delivery's body.`);
+  }
+  return payload;
 }
 
 /** `: code: message` from wearhook's error body, or the start of whatever else the server sent. */
