@@ -68,7 +68,7 @@ function envelopeBase<Type extends ThryveEventType>(type: Type, context: EventCo
 /** How the points of one kind of data push are read and keyed. */
 interface PointKind<Point> {
   pointsOf(data: unknown): Point[];
-  recordOf(endUserId: string, point: Point): RecordRef;
+  recordOf(endUserId: string, point: Point, receivedAtMs: number): RecordRef;
 }
 
 const EPOCH_POINTS: PointKind<ThryveEpochPoint> = {
@@ -120,7 +120,8 @@ class LazyThryveDataEvent<Point> extends LazyEvent {
     if (this.#records === undefined) {
       const { endUserId } = this;
       const kind = this.#kind;
-      this.#records = this.points.map((point) => kind.recordOf(endUserId, point));
+      const receivedAtMs = this.receivedAt.getTime();
+      this.#records = this.points.map((point) => kind.recordOf(endUserId, point, receivedAtMs));
     }
     return this.#records;
   }

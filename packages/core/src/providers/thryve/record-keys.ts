@@ -41,19 +41,35 @@ export function thryveDailyRecordKey(point: ThryveDailyPoint): string {
 
 /**
  * The version of a point: `additionalDetails.creationTimestamp` (when Thryve received this version) in
- * epoch milliseconds, or `undefined` when additional details are switched off. Read from the point's
- * `createdAt`, which holds that timestamp already normalised, rather than parsing it again.
+ * epoch milliseconds, read from the point's `createdAt`, which holds it already normalised. Without it
+ * (additional details are a dashboard setting that can be switched off): `receivedAtMs`, when the
+ * delivery carrying the point was received, which is later than Thryve's receipt of the same data, so
+ * a point sent after details were switched off still replaces one stored with a creation timestamp
+ * (as a versionless record it never would: a numeric version always beats none). `undefined` when
+ * neither is known.
  */
-export function thryvePointVersion(point: ThryveEpochPoint | ThryveDailyPoint): number | undefined {
-  return point.createdAt?.getTime();
+export function thryvePointVersion(point: ThryveEpochPoint | ThryveDailyPoint, receivedAtMs?: number): number | undefined {
+  return point.createdAt?.getTime() ?? receivedAtMs;
 }
 
 /** The record of an epoch point; `data` is the point as received. */
-export function thryveEpochRecordRef(endUserId: string, point: ThryveEpochPoint): RecordRef {
-  return { kind: THRYVE_RECORD_KINDS.epoch, userId: endUserId, key: thryveEpochRecordKey(point), version: thryvePointVersion(point), data: point.raw };
+export function thryveEpochRecordRef(endUserId: string, point: ThryveEpochPoint, receivedAtMs?: number): RecordRef {
+  return {
+    kind: THRYVE_RECORD_KINDS.epoch,
+    userId: endUserId,
+    key: thryveEpochRecordKey(point),
+    version: thryvePointVersion(point, receivedAtMs),
+    data: point.raw,
+  };
 }
 
 /** The record of a daily point; `data` is the point as received. */
-export function thryveDailyRecordRef(endUserId: string, point: ThryveDailyPoint): RecordRef {
-  return { kind: THRYVE_RECORD_KINDS.daily, userId: endUserId, key: thryveDailyRecordKey(point), version: thryvePointVersion(point), data: point.raw };
+export function thryveDailyRecordRef(endUserId: string, point: ThryveDailyPoint, receivedAtMs?: number): RecordRef {
+  return {
+    kind: THRYVE_RECORD_KINDS.daily,
+    userId: endUserId,
+    key: thryveDailyRecordKey(point),
+    version: thryvePointVersion(point, receivedAtMs),
+    data: point.raw,
+  };
 }

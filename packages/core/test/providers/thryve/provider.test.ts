@@ -129,7 +129,8 @@ describe('thryveProvider', () => {
         details: undefined,
         createdAt: undefined,
       });
-      expect(event.records[3]?.version).toBeUndefined();
+      // No creationTimestamp: versioned by the delivery's receipt.
+      expect(event.records[3]?.version).toBe(event.receivedAt.getTime());
     });
 
     it('builds a daily data event with days and daily records', () => {

@@ -131,4 +131,13 @@ describe('Thryve record keys', () => {
     expect(thryvePointVersion(point)).toBe(Date.parse('2022-09-07T19:45:05Z'));
     expect(thryvePointVersion(epochPoint({ additionalDetails: undefined }))).toBeUndefined();
   });
+
+  it('versions a point without a creationTimestamp by the receipt of its delivery, so it replaces one stored with details', () => {
+    const receivedAtMs = Date.parse('2022-09-08T06:00:00Z');
+    const withDetails = epochPoint({ additionalDetails: { creationTimestamp: '2022-09-07T21:45:05+02:00' } });
+    expect(thryvePointVersion(withDetails, receivedAtMs)).toBe(Date.parse('2022-09-07T19:45:05Z'));
+    const detailsOff = epochPoint({ additionalDetails: undefined });
+    expect(thryvePointVersion(detailsOff, receivedAtMs)).toBe(receivedAtMs);
+    expect(thryveEpochRecordRef(USER, detailsOff, receivedAtMs).version).toBe(receivedAtMs);
+  });
 });
