@@ -26,8 +26,10 @@ function asArray<T>(data: T | readonly T[]): readonly T[] {
 
 /**
  * The epoch points of every data source in `data` (one object or an array), in order. A point whose
- * start cannot be read is left out; the schema rejects those first, so this only matters for payloads
- * that skipped validation.
+ * start cannot be read (a string that is not a timestamp, a negative number) is left out of `points`
+ * and `records`: the gate takes any string or number there, so such a delivery still reaches
+ * `on(type)`, with the point in `payload` and the conformance schema's pattern reporting it as drift
+ * (logged, and in `event.drift`).
  */
 export function epochPointsOf(data: ThryveEpochDataSource | readonly ThryveEpochDataSource[]): ThryveEpochPoint[] {
   const points: ThryveEpochPoint[] = [];
