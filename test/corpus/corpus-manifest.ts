@@ -38,8 +38,12 @@ export interface CorpusEntry {
   readonly expected: CorpusOutcome;
   /** For `quarantine`: whether the payload fails its schema (`invalid`) or has an unknown type. */
   readonly quarantine?: 'invalid' | 'unknown';
-  /** `expected` when the payload certainly differs from the provider's schema (asserted once `event.drift` exists). */
-  readonly drift?: 'expected';
+  /**
+   * `expected`: the payload differs from the provider's schema and drift must report it. `undetected`:
+   * it differs only in ways the widened conformance schema accepts (a field missing or null, which
+   * every non-gate field may be), so drift reports nothing: a known blind spot, asserted so.
+   */
+  readonly drift?: 'expected' | 'undetected';
   /** Extra headers the provider sent with this payload, e.g. a captured `terra-reference`. */
   readonly headers?: Readonly<Record<string, string>>;
   /** A signature the source published for these exact bytes, replayed as is. */
