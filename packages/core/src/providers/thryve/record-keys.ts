@@ -27,11 +27,20 @@ export const THRYVE_RECORD_KINDS = { epoch: 'thryve.epoch', daily: 'thryve.daily
 export function thryveEpochRecordKey(point: ThryveEpochPoint): string {
   return jsonArrayKey([
     point.dataSourceId,
-    point.details?.thirdPartyDataSourceId ?? null,
+    idKeyPart(point.details?.thirdPartyDataSourceId),
     point.dataTypeId,
     point.start.getTime(),
     point.details?.generationType ?? null,
   ]);
+}
+
+/**
+ * An optional id as a key part: a number, also when sent as a string of digits (as Thryve's other ids
+ * are by some senders: both must give one key); anything else as it is, absent as `null`.
+ */
+function idKeyPart(value: unknown): unknown {
+  if (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value)) return Number(value);
+  return value ?? null;
 }
 
 /** The natural key of a daily point within (thryve, `thryve.daily`, endUserId). */

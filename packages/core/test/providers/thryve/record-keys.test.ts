@@ -125,6 +125,12 @@ describe('Thryve record keys', () => {
     );
   });
 
+  it('keys a thirdPartyDataSourceId sent as a digit string like the number', () => {
+    const asNumber = epochPoint({ additionalDetails: { thirdPartyDataSourceId: 1 } });
+    const asString = epochPoint({ additionalDetails: { thirdPartyDataSourceId: '1' as unknown as number } });
+    expect(thryveEpochRecordKey(asString)).toBe(thryveEpochRecordKey(asNumber));
+  });
+
   it('versions a point by its createdAt, the creationTimestamp already read', () => {
     const point = epochPoint({ additionalDetails: { creationTimestamp: '2022-09-07T21:45:05+02:00' } });
     expect(point.createdAt).toEqual(new Date('2022-09-07T19:45:05Z'));
