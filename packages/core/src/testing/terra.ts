@@ -12,7 +12,11 @@ export interface TerraTestDeliveryOptions<Type extends TerraEventType> {
   readonly payload?: TerraPayloadMap[Type];
   /** Unix seconds in `t=`. Default: now. */
   readonly timestamp?: number;
-  /** `X-Terra-Trace-Id`, the delivery key; the same value across retries. Default: a random UUID. */
+  /**
+   * `X-Terra-Trace-Id`, for display and correlation; Terra repeats it on retries. Not the delivery key,
+   * which is the body's hash (the trace id is not signed): two deliveries of the same sample are one
+   * delivery and its retry, whatever their trace ids. Default: a random UUID.
+   */
   readonly traceId?: string;
 }
 

@@ -18,7 +18,7 @@ export function terraEventTypeOf(payload: unknown): string | undefined {
   return typeof type === 'string' && type !== '' ? type : undefined;
 }
 
-/** Terra: event types, schemas, `X-Terra-Trace-Id` delivery keys and typed events with record keys. */
+/** Terra: event types, schemas, body-hash delivery keys (see `terraDeliveryKey`) and typed events with record keys. */
 export const terraProvider: ProviderDefinition<TerraEvent> = {
   name: 'terra',
   validator: new SchemaValidator({ gate: terraGate, conformance: terraConformance }),

@@ -10,6 +10,11 @@ import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
 // a stray letter took O(n²) steps to refuse (100,000 digits blocked the event loop for ~10 s).
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/u;
 
+/** `value` as sent, as text: a number as its string; `undefined` for none (not "undefined" or "null"). */
+function valueText(value: unknown): string | undefined {
+  return value === undefined || value === null ? undefined : String(value);
+}
+
 /** `value` as a number when it is one, else `undefined`. */
 export function numericValueOf(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
@@ -42,7 +47,7 @@ export function epochPointsOf(data: ThryveEpochDataSource | readonly ThryveEpoch
         dataSourceId: thryveId(source.dataSourceId),
         dataSourceName: source.dataSourceName,
         dataTypeId: thryveId(raw.dataTypeId),
-        value: String(raw.value),
+        value: valueText(raw.value),
         numericValue: numericValueOf(raw.value),
         start,
         end: raw.endTimestamp === undefined ? undefined : thryveDate(raw.endTimestamp),
@@ -68,7 +73,7 @@ export function dailyPointsOf(data: ThryveDailyDataSource | readonly ThryveDaily
         dataSourceId: thryveId(source.dataSourceId),
         dataSourceName: source.dataSourceName,
         dataTypeId: thryveId(raw.dataTypeId),
-        value: String(raw.value),
+        value: valueText(raw.value),
         numericValue: numericValueOf(raw.value),
         day,
         timezoneOffset: raw.timezoneOffset,

@@ -22,8 +22,8 @@ export interface ThryveEpochPoint {
   readonly dataSourceId: number;
   readonly dataSourceName: string | undefined;
   readonly dataTypeId: number;
-  /** The value as sent; a numeric value is turned into its string. */
-  readonly value: string;
+  /** The value as sent; a numeric value is turned into its string; `undefined` when absent or null. */
+  readonly value: string | undefined;
   /** The value as a number when it is one (`"53.0"` → 53), else `undefined` (`"true"`, RR lists, ...). */
   readonly numericValue: number | undefined;
   readonly start: Date;
@@ -43,8 +43,8 @@ export interface ThryveDailyPoint {
   readonly dataSourceId: number;
   readonly dataSourceName: string | undefined;
   readonly dataTypeId: number;
-  /** The value as sent; a numeric value is turned into its string. */
-  readonly value: string;
+  /** The value as sent; a numeric value is turned into its string; `undefined` when absent or null. */
+  readonly value: string | undefined;
   /** The value as a number when it is one, else `undefined`. */
   readonly numericValue: number | undefined;
   /** The calendar day, `YYYY-MM-DD` (see `thryveDay` for how unix values and offsets are read). */

@@ -214,8 +214,11 @@ function details(type: VitalEventType, resource: string | undefined, payload: Us
     };
   }
   switch (type) {
-    case 'provider.connection.created':
-      return { dataProvider: (payload as VitalPayloadMap[typeof type]).data?.provider?.slug ?? undefined, records: [] };
+    case 'provider.connection.created': {
+      // Vital's docs send the provider as `data.provider.slug`; some of its examples as `data.source.slug`.
+      const data = (payload as VitalPayloadMap[typeof type]).data as { provider?: { slug?: string | null } | null; source?: { slug?: string | null } | null } | null | undefined;
+      return { dataProvider: data?.provider?.slug ?? data?.source?.slug ?? undefined, records: [] };
+    }
     case 'provider.connection.error': {
       const data = (payload as VitalPayloadMap[typeof type]).data ?? undefined;
       return {

@@ -133,6 +133,18 @@ describe('thryveProvider', () => {
       expect(event.records[3]?.version).toBe(event.receivedAt.getTime());
     });
 
+    it('gives a point without a value (absent or null) no value text, not "undefined" or "null"', () => {
+      const sample = thryveSamples['event.data.epoch.create']();
+      const source = Array.isArray(sample.data) ? sample.data[0]! : sample.data;
+      const [first, ...others] = source.epochData;
+      const data = { ...source, epochData: [{ ...first!, value: null }, { ...first!, value: undefined }, ...others] };
+      const payload = { ...sample, data: JSON.parse(JSON.stringify(data)) as typeof data };
+      const context: EventContext = { type: 'event.data.epoch.create', payload, deliveryKey: 'k', receivedAt: new Date() };
+      const event = thryveProvider.toEvent(context) as ThryveEventMap['event.data.epoch.create'];
+      expect(event.points[0]).toMatchObject({ value: undefined, numericValue: undefined });
+      expect(event.points[1]).toMatchObject({ value: undefined, numericValue: undefined });
+    });
+
     it('builds a daily data event with days and daily records', () => {
       const event = eventOf('event.data.daily.create');
       expect(event.points.map((point) => [point.dataTypeId, point.day, point.numericValue])).toEqual([

@@ -61,7 +61,7 @@ describe('Thryve event types', () => {
       expectTypeOf(point.start).toEqualTypeOf<Date>();
       expectTypeOf(point.end).toEqualTypeOf<Date | undefined>();
       expectTypeOf(point.dataTypeId).toEqualTypeOf<number>();
-      expectTypeOf(point.value).toEqualTypeOf<string>();
+      expectTypeOf(point.value).toEqualTypeOf<string | undefined>();
       expectTypeOf(point.numericValue).toEqualTypeOf<number | undefined>();
       expectTypeOf(point.raw).toEqualTypeOf<ThryveEpochDataPoint>();
       expectTypeOf(point.details?.generationType).toEqualTypeOf<string | undefined>();

@@ -160,6 +160,12 @@ describe('vitalProvider', () => {
 
     it('builds connection events with the provider and, for errors, the error type', () => {
       expect(eventOf('provider.connection.created')).toMatchObject({ dataProvider: 'oura', records: [] });
+      // Some of Vital's examples name the provider `data.source.slug`.
+      const created = vitalSamples['provider.connection.created']();
+      const { provider: _provider, ...withoutProvider } = created.data as Record<string, unknown>;
+      const sourced = { ...created, data: { ...withoutProvider, source: { slug: 'withings' } } };
+      const context: EventContext = { type: 'provider.connection.created', payload: sourced, deliveryKey: DELIVERY_KEY, receivedAt: RECEIVED_AT };
+      expect(vitalProvider.toEvent(context)).toMatchObject({ dataProvider: 'withings' });
       expect(eventOf('provider.connection.error')).toMatchObject({
         dataProvider: 'oura',
         errorType: 'token_refresh_failed',
