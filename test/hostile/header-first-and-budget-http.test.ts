@@ -76,10 +76,15 @@ describe('header-first refusal (issue 10, item 3)', () => {
       sent += chunk.length;
     }
     socket.destroy();
-    expect(response.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
-    expect(response.toLowerCase()).toContain('connection: close');
     expect(closed, `${sent} bytes sent`).toBe(true);
     expect(sent).toBeLessThan(64 * MiB);
+    // The answer itself may not reach a sender that is still writing: closing with its bytes unread,
+    // the server's end resets the connection, and the reset can discard the answer on its way (seen on
+    // Node 24). When it does arrive, it is the refusal, saying the connection closes.
+    if (response !== '') {
+      expect(response.split('\r\n')[0]).toBe('HTTP/1.1 401 Unauthorized');
+      expect(response.toLowerCase()).toContain('connection: close');
+    }
   });
 });
 
