@@ -34,7 +34,7 @@ export interface EventSubscriptions<EventMap> {
    */
   onDrift(handler: Handler<DriftEvent>): this;
   offDrift(handler: Handler<DriftEvent>): this;
-  /** Observes refused requests and failed handlers; must not throw (what it throws is ignored). */
+  /** Observes refused requests and failed handlers; what it throws or rejects with is ignored. */
   onError(handler: (event: ErrorEvent) => void): this;
   offError(handler: (event: ErrorEvent) => void): this;
 }
@@ -177,12 +177,19 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
     }
     for (const handler of this.errorHandlers) {
       try {
-        handler(event);
+        // The type says void, but an async function fits it: its rejection, left unhandled, ended the
+        // process, and any unsigned request reaches here.
+        const returned: unknown = handler(event);
+        if (returned instanceof Promise) returned.catch(ignoreObserverFailure);
       } catch {
         // An error observer that fails must not turn an answered delivery into a crash.
       }
     }
   }
+}
+
+function ignoreObserverFailure(): void {
+  // What an onError handler throws or rejects with has nowhere left to go.
 }
 
 /** The list without the last occurrence of `handler` (a new array; the same one when it is absent). */

@@ -7,6 +7,26 @@ const SECRET = 'subscriptions-secret';
 const event = (type: string) => ({ type });
 
 describe('subscriptions', () => {
+  it('ignores an async onError handler that rejects, as one that throws: no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const listener = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', listener);
+    try {
+      const receiver = createThryveReceiver({ secret: SECRET, logger: false });
+      receiver.onError(async () => {
+        await Promise.resolve();
+        throw new Error('alerting is down');
+      });
+      // Anyone can send this: no signature, so 401, reported to onError.
+      const response = await receiver.handle({ method: 'POST', headers: { 'content-type': 'application/json' }, body: { kind: 'buffer', buffer: Buffer.from('{}') } });
+      expect(response.status).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', listener);
+    }
+  });
+
   it('off removes a typed handler, from one type or several', async () => {
     const hub = new EventHub<Record<'a' | 'b', { type: string }>>();
     const seen: string[] = [];
