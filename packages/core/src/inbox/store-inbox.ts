@@ -144,14 +144,24 @@ function sharedDispatcher(store: WebhookStore, inbox: StoreInbox): Dispatcher {
       return route.dispatch.stored(delivery);
     },
     onError(error, context) {
-      // Handler failures were reported by runHandlers already; report store and worker failures here.
-      if (error instanceof HandlersFailed) return;
+      // Handler failures were reported by runHandlers already; report store and worker failures here,
+      // and every delivery given up as dead, which no earlier line says.
+      const reported: unknown[] = error instanceof HandlersFailed ? [] : [error];
+      if (context.outcome !== undefined && 'dead' in context.outcome) reported.push(deadDelivery(error, context.delivery));
       const route = context.delivery === undefined ? undefined : routeOf(context.delivery.provider);
       const told = route === undefined ? inbox.members.filter(hasWorker) : [route];
-      for (const m of told) m.reportError(error, context);
+      for (const failure of reported) for (const m of told) m.reportError(failure, context);
     },
   };
   return createDispatcher(options);
+}
+
+/** The error that says a delivery is dead now, with what made its last attempt fail as `cause`. */
+function deadDelivery(cause: unknown, delivery: DispatchErrorContext['delivery']): Error {
+  const attempts = delivery === undefined ? '' : ` after ${delivery.attempts} attempts`;
+  const id = delivery === undefined ? '' : ` (store.requeue(['${delivery.id}']) runs it again)`;
+  const last = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`The delivery is dead${attempts}: it will not be retried${id}. Last failure: ${last}`, { cause });
 }
 
 function hasWorker(member: InboxMember): member is InboxMember & { readonly worker: InboxWorkerOptions } {

@@ -110,8 +110,15 @@ describe('a receiver with a store', () => {
     receiver.on('event.data.daily.create', () => {
       if (fail) throw new Error('still broken');
     });
+    const reported: Array<{ phase: string; message: string }> = [];
+    receiver.onError((event) => void reported.push({ phase: event.phase, message: String((event.error as Error).message) }));
     await receiver.handle(asRequest(thryveTestDelivery('event.data.daily.create', { secret: SECRET })));
     expect(await receiver.worker!.drain()).toMatchObject({ dead: 1 });
+    // Each failed attempt is a handler error; going dead is said once more, so nobody has to infer it.
+    expect(reported.filter((r) => r.phase === 'handler')).toHaveLength(2);
+    const deadLines = reported.filter((r) => r.phase === 'dispatch');
+    expect(deadLines).toHaveLength(1);
+    expect(deadLines[0]!.message).toMatch(/dead after 2 attempts.*store\.requeue.*still broken/);
     const dead = await store.listDead({ limit: 10 });
     expect(dead).toHaveLength(1);
     expect(dead[0]!.lastError).toContain('still broken');
