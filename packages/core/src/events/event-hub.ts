@@ -81,8 +81,13 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
   /**
    * @param observeError sees every reported error before the `onError` handlers (the receiver's
    *   logger, so nothing is dropped silently whether or not the app subscribed).
+   * @param observeUnhandled sees each valid event that no `on(type)` or `onAny` handler takes (the
+   *   receiver's logger: such an event is handled by nothing, and its delivery completes all the same).
    */
-  constructor(private readonly observeError?: (event: ErrorEvent) => void) {}
+  constructor(
+    private readonly observeError?: (event: ErrorEvent) => void,
+    private readonly observeUnhandled?: (event: { readonly type: string }) => void,
+  ) {}
 
   on<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this {
     for (const name of typeof type === 'string' ? [type] : type) {
@@ -154,6 +159,13 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
   emitEvent(event: { readonly type: string }): Promise<HandlerFailure[]> {
     const typed = this.byType.get(event.type);
     const handlers = typed === undefined ? this.anyHandlers : this.anyHandlers.length === 0 ? typed : [...typed, ...this.anyHandlers];
+    if (handlers.length === 0) {
+      try {
+        this.observeUnhandled?.(event);
+      } catch {
+        // A failing logger must not fail the delivery.
+      }
+    }
     return run(handlers as Handler<unknown>[], event, event.type);
   }
 

@@ -16,6 +16,7 @@ export const LOG_CODES = {
   dispatchFailed: 'dispatch_failed',
   refused: 'delivery_refused',
   duplicate: 'duplicate_delivery',
+  unhandled: 'no_handler',
 } as const;
 
 /** What every delivery line names. */
@@ -32,6 +33,7 @@ const MAX_LOGGED_ISSUES = 5;
 export class DeliveryLog {
   readonly logger: WearhookLogger;
   private readonly driftCounter: DriftCounter;
+  private readonly unhandledCounter = new DriftCounter();
 
   constructor(option?: LoggerOption, driftCounter: DriftCounter = new DriftCounter()) {
     this.logger = resolveLogger(option);
@@ -66,6 +68,20 @@ export class DeliveryLog {
     this.logger.info(
       { code: LOG_CODES.drift, ...delivery, issues: paths, truncated: drift.truncated },
       `${delivery.provider} ${delivery.eventType} differs from the provider's published schema; delivered as a typed event with drift`,
+    );
+  }
+
+  /**
+   * A valid event that no `on(type)` or `onAny` handler took: nothing handled it, and its delivery is
+   * complete all the same (subscribe before deliveries arrive: a worker claims what is pending as soon
+   * as it starts). Logged the 1st, 10th, 100th... time per provider and type, with the count.
+   */
+  unhandled(delivery: DeliveryRef): void {
+    const count = this.unhandledCounter.see(delivery.provider, delivery.eventType, '');
+    if (count === undefined) return;
+    this.logger.warn(
+      { code: LOG_CODES.unhandled, ...delivery, count },
+      `${delivery.provider} ${delivery.eventType} event reached no handler (no on('${delivery.eventType}') or onAny); its delivery completes unhandled`,
     );
   }
 

@@ -45,7 +45,13 @@ export function createReceiver<
   }
   const pipeline = createPipeline(provider, options);
   const log = new DeliveryLog(options.logger);
-  const hub = new EventHub<EventMap>((event) => logReportedError(log, event));
+  const hub = new EventHub<EventMap>(
+    (event) => logReportedError(log, event),
+    (event) => {
+      const { type, deliveryKey } = event as { readonly type: string; readonly deliveryKey?: string };
+      log.unhandled({ provider: provider.name, eventType: type, deliveryKey: deliveryKey ?? '' });
+    },
+  );
   const anyHub = hub as EventHub<unknown>;
   const { store } = options;
   /** Worker, store and post-ack failures, as `onError` sees them (and the logger). */

@@ -27,6 +27,22 @@ describe('subscriptions', () => {
     }
   });
 
+  it('logs a valid event that no handler takes (no_handler), at the 1st, 10th, 100th... sighting', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { info() {}, warn: (object: Record<string, unknown>) => void lines.push(object), error() {} };
+    const receiver = createThryveReceiver({ secret: SECRET, logger });
+    receiver.on('event.data.daily.create', () => {});
+    for (let i = 0; i < 10; i++) {
+      const payload = { ...thryveSamples['event.data.epoch.create'](), endUserAlias: `alias-${i}` };
+      const delivery = thryveTestDelivery('event.data.epoch.create', { secret: SECRET, payload });
+      expect((await receiver.handle({ method: 'POST', headers: delivery.headers, body: { kind: 'buffer', buffer: delivery.body } })).status).toBe(204);
+    }
+    expect(lines.map((line) => [line.code, line.eventType, line.count])).toEqual([
+      ['no_handler', 'event.data.epoch.create', 1],
+      ['no_handler', 'event.data.epoch.create', 10],
+    ]);
+  });
+
   it('off removes a typed handler, from one type or several', async () => {
     const hub = new EventHub<Record<'a' | 'b', { type: string }>>();
     const seen: string[] = [];
