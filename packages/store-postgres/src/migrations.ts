@@ -74,6 +74,14 @@ export interface MigrateResult {
 export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<MigrateResult> {
   const names = sqlNames(options.schema);
   const client = await pool.connect();
+  // A checked-out client has no listener of the pool's: the connection dropping while it waits for the
+  // lock (a database restart, another instance migrating) was an uncaught 'error' event that ended the
+  // process. The statement under way rejects all the same.
+  let broken: Error | undefined;
+  const onError = (error: Error): void => {
+    broken = error;
+  };
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     try {
@@ -106,6 +114,8 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
       throw error;
     }
   } finally {
-    client.release();
+    client.off('error', onError);
+    // A broken connection goes back destroyed, not to be handed out again.
+    client.release(broken);
   }
 }

@@ -165,6 +165,40 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
     });
   });
 
+  it('rejects, and does not crash the process, when its connection drops while it waits to migrate', async () => {
+    const schema = schemas.name();
+    const holder = new pg.Client({ connectionString: url });
+    const admin = new pg.Client({ connectionString: url });
+    const store = createPostgresStore({ connectionString: url, schema });
+    try {
+      await holder.connect();
+      await admin.connect();
+      // Another instance migrating: it holds the lock this store's migration waits for.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wearhook:migrate:${schema}`]);
+      const reading = store.get('thryve', 'k');
+      let waiting: { pid: number }[] = [];
+      for (let i = 0; i < 100 && waiting.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        ({ rows: waiting } = await admin.query<{ pid: number }>(
+          "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%' AND pid <> $1",
+          [(await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid],
+        ));
+      }
+      expect(waiting.length).toBe(1);
+      await admin.query('SELECT pg_terminate_backend($1)', [waiting[0]!.pid]);
+      await expect(reading).rejects.toMatchObject({ code: 'store_unavailable' });
+      await holder.query('ROLLBACK');
+      // The pool recovers: the next call migrates and answers.
+      expect(await store.get('thryve', 'k')).toBeUndefined();
+    } finally {
+      await holder.end();
+      await admin.end();
+      await store.close();
+      await schemas.drop(schema);
+    }
+  });
+
   it('does not purge a dead delivery that is requeued while the purge waits for its row', async () => {
     const schema = schemas.name();
     const store = createPostgresStore({ connectionString: url, schema });
