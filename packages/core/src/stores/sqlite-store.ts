@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
 import { prepareRecords, type PreparedRecord } from './record-versioning.js';
 import {
@@ -82,7 +83,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     migrateSqlite(db);
     // From now on a lock held elsewhere fails at once and is retried on a timer, off the event loop.
     db.exec('PRAGMA busy_timeout = 0');
-    const durability = wal ? offloadDurability(db, options.filename, driver.name) : undefined;
+    const durability = wal ? offloadDurability(db, databasePath(options.filename), driver.name) : undefined;
     return openStore(db, driver.name, { lockWaitMs: busyTimeoutMs, maxBatch, fault, sync: durability?.sync }, durability);
   } catch (error) {
     db?.close();
@@ -91,6 +92,19 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   }
 }
 
+
+/**
+ * The database file's real path: SQLite follows symlinks and keeps the -wal file beside the file they
+ * lead to, and a relative path would point elsewhere after a `process.chdir()`. With the path as given,
+ * a symlinked database had every commit written but reported as not durable (the fsync found no -wal).
+ */
+function databasePath(filename: string): string {
+  try {
+    return realpathSync(filename);
+  } catch {
+    return filename;
+  }
+}
 function openStore(
   db: SqliteDatabase,
   driver: SqliteDriverName,

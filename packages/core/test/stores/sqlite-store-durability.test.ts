@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +98,20 @@ describe('SQLite store on disk', () => {
     });
     expect(child.status, child.stderr).toBe(0);
     expect(child.stdout).toContain('the batch was committed');
+  });
+
+  it('commits through a symlinked database file, whose -wal file is beside the file it leads to', async () => {
+    mkdirSync(join(dir.path, 'real'));
+    symlinkSync(join(dir.path, 'real', 'db.sqlite'), join(dir.path, 'link.sqlite'));
+    writeFileSync(join(dir.path, 'real', 'db.sqlite'), '');
+    const store = await createSqliteStore({ filename: join(dir.path, 'link.sqlite') });
+    try {
+      const delivery = newDelivery();
+      expect(await store.putIfAbsent(delivery)).toEqual(INSERTED);
+      expect((await store.get(delivery.provider, delivery.deliveryKey))?.deliveryKey).toBe(delivery.deliveryKey);
+    } finally {
+      await store.close();
+    }
   });
 
   it('migrates once: reopening keeps data and schema', async () => {
