@@ -7,7 +7,8 @@ import { printEvent } from './event-lines.js';
 export interface ExampleApp {
   readonly app: Express;
   /** Stops the receivers' workers, letting in-flight handlers finish. */
-  close(): Promise<void>;
+  /** Stops the receivers' workers, letting running handlers finish within `timeoutMs`. */
+  close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -39,5 +40,5 @@ export function createApp(config: ExampleConfig, store?: WebhookStore): ExampleA
   app.all('/webhooks/thryve', thryve);
   app.all('/webhooks/terra', terra);
   app.all('/webhooks/vital', vital);
-  return { app, close: async () => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close()))) };
+  return { app, close: async (options) => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close(options)))) };
 }

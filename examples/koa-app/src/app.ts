@@ -8,7 +8,8 @@ import { printEvent } from './event-lines.js';
 export interface ExampleApp {
   readonly app: Koa;
   /** Stops the receivers' workers, letting in-flight handlers finish. */
-  close(): Promise<void>;
+  /** Stops the receivers' workers, letting running handlers finish within `timeoutMs`. */
+  close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
 /**
@@ -41,5 +42,5 @@ export function createApp(config: ExampleConfig, store?: WebhookStore): ExampleA
   router.all('/webhooks/terra', terra);
   router.all('/webhooks/vital', vital);
   app.use(router.routes());
-  return { app, close: async () => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close()))) };
+  return { app, close: async (options) => void (await Promise.all([thryve, terra, vital].map((r) => r.receiver.close(options)))) };
 }
