@@ -11,9 +11,17 @@ Applies pending wearhook schema migrations. The URL defaults to $DATABASE_URL; t
 the connection's search_path (normally "public").`;
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    options: { url: { type: 'string' }, schema: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let values: { url?: string; schema?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: { url: { type: 'string' }, schema: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    // parseArgs quotes what it did not expect, and a URL given without --url holds the password.
+    const code = (error as { code?: unknown }).code;
+    console.error(`${code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? 'Unexpected argument (not shown: it may hold a password); give the URL as --url <postgres-url> or in DATABASE_URL.' : 'Unknown or incomplete option.'}\n\n${usage}`);
+    return 2;
+  }
   if (values.help === true) {
     process.stdout.write(`${usage}\n`);
     return 0;

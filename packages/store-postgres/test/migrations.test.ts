@@ -156,6 +156,10 @@ describe.skipIf(server === undefined)('PostgreSQL migrations', () => {
       const failed = await run(['--url', badUrl]).catch((e: { code: number; stderr: string }) => e);
       expect(failed).toMatchObject({ code: 1 });
       expect((failed as { stderr: string }).stderr).not.toContain('hunter2');
+      // The URL given without --url: a usage error that does not print it.
+      const positional = await run([badUrl]).catch((e: { code: number; stderr: string }) => e);
+      expect(positional).toMatchObject({ code: 2, stderr: expect.stringContaining('--url') });
+      expect((positional as { stderr: string }).stderr).not.toContain('hunter2');
     } finally {
       await schemas.drop(schema);
     }
