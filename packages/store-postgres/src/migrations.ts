@@ -66,6 +66,14 @@ export interface MigrateResult {
   readonly to: number;
 }
 
+/** The schema version recorded in `table`, or `undefined` when the table does not exist (yet). */
+async function currentVersion(client: pg.PoolClient, table: string): Promise<number | undefined> {
+  const { rows } = await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table]);
+  if (rows[0]?.exists !== true) return undefined;
+  const versions = await client.query<{ version: number }>(`SELECT coalesce(max(version), 0)::integer AS version FROM ${table}`);
+  return versions.rows[0]?.version;
+}
+
 /**
  * Brings wearhook's tables up to date in one transaction. An advisory lock serialises concurrent
  * callers (several app instances starting at once), so each migration runs exactly once. Refuses a
@@ -86,6 +94,13 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
     await client.query('BEGIN');
     try {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wearhook:migrate:${options.schema ?? ''}`]);
+      // Up to date: nothing to create, so nothing that needs CREATE rights (an app role with only read
+      // and write grants, on tables an admin migrated, used to fail every call on CREATE ... IF NOT EXISTS).
+      const current = await currentVersion(client, names.migrations);
+      if (current === POSTGRES_MIGRATIONS.length) {
+        await client.query('COMMIT');
+        return { from: current, to: current };
+      }
       if (options.schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${names.migrations} (

@@ -125,6 +125,34 @@ describe.skipIf(server === undefined)('PostgreSQL migrations', () => {
     }
   });
 
+  it('needs no CREATE rights when the tables are up to date: a role with only read and write grants works', async () => {
+    const schema = schemas.name();
+    const role = `wearhook_rw_${schema.replace(/[^a-z0-9_]/gi, '').slice(-20)}`;
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
+    try {
+      await migrate(pool, { schema });
+      await schemas.admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'rw'`);
+      await schemas.admin.query(`GRANT USAGE ON SCHEMA ${quoteIdentifier(schema)} TO ${role}`);
+      await schemas.admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${quoteIdentifier(schema)} TO ${role}`);
+      await schemas.admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${quoteIdentifier(schema)} TO ${role}`);
+      const roleUrl = new URL(url);
+      roleUrl.username = role;
+      roleUrl.password = 'rw';
+      const store = createPostgresStore({ connectionString: roleUrl.href, schema });
+      try {
+        const delivery = newDelivery();
+        expect(await store.putIfAbsent(delivery)).toMatchObject({ inserted: true });
+        expect((await store.get(delivery.provider, delivery.deliveryKey))?.deliveryKey).toBe(delivery.deliveryKey);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await pool.end();
+      await schemas.drop(schema);
+      await schemas.admin.query(`DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+
   it('does not migrate on first use with migrate: false', async () => {
     const schema = schemas.name();
     const store = createPostgresStore({ connectionString: url, schema, migrate: false });
