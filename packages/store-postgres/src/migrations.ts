@@ -93,7 +93,9 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
   try {
     await client.query('BEGIN');
     try {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`wearhook:migrate:${options.schema ?? ''}`]);
+      // Keyed by the schema the tables land in, however it was named: `{}` and `{ schema: 'public' }`
+      // are the same tables, and two locks let two instances create them at once (23505).
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('wearhook:migrate:' || coalesce($1, current_schema())))", [options.schema ?? null]);
       // Up to date: nothing to create, so nothing that needs CREATE rights (an app role with only read
       // and write grants, on tables an admin migrated, used to fail every call on CREATE ... IF NOT EXISTS).
       const current = await currentVersion(client, names.migrations);

@@ -45,6 +45,21 @@ describe.skipIf(server === undefined)('PostgreSQL migrations', () => {
     }
   });
 
+  it('serialises migrations that name the same schema differently (default and explicit public)', async () => {
+    const database = `wearhook_lock_${Date.now()}`;
+    await schemas.admin.query(`CREATE DATABASE ${database}`);
+    const dbUrl = new URL(url);
+    dbUrl.pathname = `/${database}`;
+    const pools = Array.from({ length: 6 }, () => new pg.Pool({ connectionString: dbUrl.href, max: 1 }));
+    try {
+      const results = await Promise.all(pools.map((pool, i) => migrate(pool, i % 2 === 0 ? {} : { schema: 'public' })));
+      expect(results.filter((r) => r.from === 0)).toHaveLength(1);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
+      await schemas.admin.query(`DROP DATABASE ${database}`);
+    }
+  });
+
   it('migrates tables of schema version 1, keeping every delivery, id and record', async () => {
     const schema = schemas.name();
     const names = sqlNames(schema);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ProviderName } from '../events/webhook-event.js';
+import { isStorableLabel } from '../stores/storable-labels.js';
 import type { ClaimedDelivery, FailOutcome, WebhookStore } from '../stores/webhook-store.js';
 import { fullJitterDelay, type BackoffOptions } from './backoff.js';
 import { withTimeout } from './handler-timeout.js';
@@ -154,6 +155,8 @@ function sleep(ms: number): Promise<void> {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, dispatch } = options;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  // The lease owner in every store: a driver that cuts U+0000 would make `a\0b` and `a` one worker.
+  if (!isStorableLabel(workerId, { forbidNul: true })) throw new RangeError('workerId must not contain U+0000 or an unpaired UTF-16 surrogate.');
   validateDispatcherOptions(options);
   const leaseMs = () => options.leaseMs ?? DISPATCHER_DEFAULTS.leaseMs;
   const pollIntervalMs = () => options.pollIntervalMs ?? DISPATCHER_DEFAULTS.pollIntervalMs;
@@ -480,8 +483,14 @@ function positiveInteger(name: string, value: number): number {
 
 function errorMessage(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
+  const short = message.length > MAX_ERROR_LENGTH ? `${message.slice(0, MAX_ERROR_LENGTH)}…` : message;
+  // Stored as the delivery's last error: PostgreSQL refuses U+0000 (and the failure went unrecorded,
+  // the delivery waiting out its lease), a SQLite driver cut the text there; neither can hold a lone
+  // surrogate. Replaced, as a decoder would.
+  return short.replace(UNSTORABLE_CHARACTERS, '\uFFFD');
 }
+
+const UNSTORABLE_CHARACTERS = /\u0000|\p{Surrogate}/gu;
 
 function defaultOnError(error: unknown, context: DispatchErrorContext): void {
   const delivery = context.delivery === undefined ? '' : ` delivery ${context.delivery.id}`;

@@ -40,6 +40,18 @@ function collectErrors() {
 /** Lets every already-queued promise callback run. */
 const settleMicrotasks = () => new Promise((resolve) => setImmediate(resolve));
 
+describe('dispatcher: what it stores about failures', () => {
+  it('stores a last error holding U+0000 or a lone surrogate with those replaced, and refuses such a workerId', async () => {
+    const store = createMemoryStore();
+    await store.putIfAbsent(delivery());
+    const dispatcher = createDispatcher({ store, onError: () => {}, dispatch: () => Promise.reject(new Error('bad\u0000byte \ud800 here')) });
+    expect(await dispatcher.runOnce()).toMatchObject({ retried: 1 });
+    const [row] = await Promise.all([store.get('thryve', `d${seq}`)]);
+    expect(row?.lastError).toBe('Error: bad\uFFFDbyte \uFFFD here');
+    expect(() => createDispatcher({ store, workerId: 'worker\u0000a', dispatch: async () => {} })).toThrow(RangeError);
+  });
+});
+
 describe('dispatcher runOnce/drain', () => {
   it('keeps trying to record an outcome while the store is briefly unreachable, instead of leaving it leased', async () => {
     const store = createMemoryStore();
