@@ -487,10 +487,10 @@ function errorMessage(error: unknown): string {
   // Stored as the delivery's last error: PostgreSQL refuses U+0000 (and the failure went unrecorded,
   // the delivery waiting out its lease), a SQLite driver cut the text there; neither can hold a lone
   // surrogate. Replaced, as a decoder would.
-  return short.replace(UNSTORABLE_CHARACTERS, '\uFFFD');
+  return short.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 }
 
-const UNSTORABLE_CHARACTERS = /\u0000|\p{Surrogate}/gu;
+const LONE_SURROGATE = /\p{Surrogate}/gu;
 
 function defaultOnError(error: unknown, context: DispatchErrorContext): void {
   const delivery = context.delivery === undefined ? '' : ` delivery ${context.delivery.id}`;
