@@ -122,5 +122,25 @@ describe('@wearhook/web with real Request objects', () => {
     const retry = await handler(new Request('http://localhost/', { method: 'POST', headers: delivery.headers, body: delivery.body }));
     expect([retry.status, pending.length]).toEqual([204, 1]);
   });
+
+  it('hands the onDrift handlers to waitUntil too, so the platform does not freeze them', async () => {
+    const store = createMemoryStore();
+    const pending: Promise<unknown>[] = [];
+    const handler = webThryve({ secret: THRYVE_SECRET, store, logger: false, waitUntil: (promise) => void pending.push(promise) });
+    closers.push(() => handler.receiver.close());
+    let driftDone = false;
+    handler.onDrift(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      driftDone = true;
+    });
+    // endUserAlias is a string in Thryve's schema: a number there is drift, not a gate failure.
+    const payload = { ...thryveSamples['event.data.epoch.create'](), endUserAlias: 42 as unknown as string };
+    const delivery = thryveTestDelivery('event.data.epoch.create', { secret: THRYVE_SECRET, payload });
+    const response = await handler(new Request('http://localhost/', { method: 'POST', headers: delivery.headers, body: delivery.body }));
+    expect(response.status).toBe(204);
+    expect(pending).toHaveLength(2);
+    await Promise.all(pending);
+    expect(driftDone).toBe(true);
+  });
 });
 

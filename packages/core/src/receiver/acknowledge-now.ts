@@ -29,7 +29,7 @@ export function acknowledgeNow<Event extends { readonly type: string; readonly d
     keepsText: false,
     async acknowledge(classified) {
       const { received, quarantine } = classified;
-      reportReceipt(provider.name, hub, log, classified);
+      void reportReceipt(provider.name, hub, log, classified);
       const delivery: ClassifiedDelivery<Event> = quarantine ?? {
         kind: 'event',
         event: provider.toEvent(received),

@@ -75,7 +75,9 @@ export function persistThenAcknowledge(target: PersistTarget): Acknowledger {
         }
         return ACCEPTED;
       }
-      reportReceipt(provider, hub, target.log, classified);
+      const driftWork = reportReceipt(provider, hub, target.log, classified);
+      // On a serverless platform the onDrift handlers run after the answer too: the platform must wait.
+      if (driftWork !== undefined && waitUntil !== undefined) handOver(driftWork);
       if (waitUntil !== undefined) {
         handOver(quarantine !== undefined ? runHandlers(hub, provider, quarantine) : Promise.resolve(worker?.drain()));
       } else if (quarantine !== undefined) {

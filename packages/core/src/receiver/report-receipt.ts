@@ -9,12 +9,12 @@ import type { Classified } from './payload-stages.js';
  * handed to `onDrift`. Done at receipt only, so a delivery dispatched later, retried or reclaimed after
  * a crash is not reported twice.
  */
-export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): void {
+export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): Promise<void> | undefined {
   const { received, quarantine } = classified;
   // The common case (a valid event without drift) says nothing and allocates nothing.
-  if (quarantine === undefined && received.drift === undefined) return;
+  if (quarantine === undefined && received.drift === undefined) return undefined;
   try {
-    reportNotable(provider, hub, log, classified);
+    return reportNotable(provider, hub, log, classified);
   } catch (error) {
     // A logger that throws (its transport down) must not fail a delivery that is already persisted and
     // handed to the worker: the provider would retry into a duplicate, and the handover would be lost.
@@ -23,21 +23,23 @@ export function reportReceipt(provider: ProviderName, hub: EventHub<unknown>, lo
     } catch {
       // onError itself failed (with the same logger, perhaps): nothing is left to tell.
     }
+    return undefined;
   }
 }
 
-function reportNotable(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): void {
+/** The `onDrift` handlers' work, when there is drift: a serverless platform must be told to wait for it. */
+function reportNotable(provider: ProviderName, hub: EventHub<unknown>, log: DeliveryLog, classified: Classified): Promise<void> | undefined {
   const { received, quarantine } = classified;
   const ref = { provider, eventType: received.type, deliveryKey: received.deliveryKey };
   if (quarantine !== undefined) {
     if (quarantine.kind === 'unknown') log.unknown(ref);
     else log.quarantined(ref, quarantine.event.issues);
-    return;
+    return undefined;
   }
   const drift = received.drift!;
   log.drift(ref, drift);
   const event = { provider, type: received.type, deliveryKey: received.deliveryKey, receivedAt: received.receivedAt, drift };
-  void hub.emitDrift(event).then((failures) => {
+  return hub.emitDrift(event).then((failures) => {
     for (const failure of failures) {
       hub.reportError({ provider, phase: 'handler', error: failure.error, deliveryKey: received.deliveryKey, eventType: received.type });
     }
