@@ -7,7 +7,6 @@ import { printEvent } from './event-lines.js';
 
 export interface ExampleApp {
   readonly app: Koa;
-  /** Stops the receivers' workers, letting in-flight handlers finish. */
   /** Stops the receivers' workers, letting running handlers finish within `timeoutMs`. */
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }

@@ -21,8 +21,9 @@ export const BODY_BUDGET_RETRY_AFTER_SECONDS = 5;
  * while it keeps pace to arrive within the body timeout: a sender that declares 16 MiB and then sends
  * nothing (or trickles) holds no room for more than a moment. Reserving the declared length up front, as
  * this once did, let a few idle connections with well-formed headers hold the whole budget for the
- * length of the timeout, and every delivery of the process got 503. A request that would go over the budget is refused with 503
- * `too_many_bytes_in_flight` and `Retry-After` before more of its body is buffered. During such a flood,
+ * length of the timeout, and every delivery of the process got 503. A request that would go over the
+ * budget is refused with 503 `too_many_bytes_in_flight` and `Retry-After` before more of its body is
+ * buffered. During such a flood,
  * genuine deliveries may be refused too; the providers retry them.
  */
 export class BodyBudget {

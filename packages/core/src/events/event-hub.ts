@@ -86,7 +86,7 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
    */
   constructor(
     private readonly observeError?: (event: ErrorEvent) => void,
-    private readonly observeUnhandled?: (event: { readonly type: string }) => void,
+    private readonly observeUnhandled?: (event: { readonly type: string; readonly deliveryKey?: string }) => void,
   ) {}
 
   on<Name extends keyof EventMap & string>(type: Name | readonly Name[], handler: Handler<EventMap[Name]>): this {
@@ -156,7 +156,7 @@ export class EventHub<EventMap> implements EventSubscriptions<EventMap> {
   }
 
   /** Runs the handlers of a valid event: those for its type, then the catch-alls, all concurrently. */
-  emitEvent(event: { readonly type: string }): Promise<HandlerFailure[]> {
+  emitEvent(event: { readonly type: string; readonly deliveryKey?: string }): Promise<HandlerFailure[]> {
     const typed = this.byType.get(event.type);
     const handlers = typed === undefined ? this.anyHandlers : this.anyHandlers.length === 0 ? typed : [...typed, ...this.anyHandlers];
     if (handlers.length === 0) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ProviderName } from '../events/webhook-event.js';
-import { isStorableLabel } from '../stores/storable-labels.js';
+import { isStorableLabel, storableText } from '../stores/storable-labels.js';
 import type { ClaimedDelivery, FailOutcome, WebhookStore } from '../stores/webhook-store.js';
 import { fullJitterDelay, type BackoffOptions } from './backoff.js';
 import { withTimeout } from './handler-timeout.js';
@@ -487,10 +487,8 @@ function errorMessage(error: unknown): string {
   // Stored as the delivery's last error: PostgreSQL refuses U+0000 (and the failure went unrecorded,
   // the delivery waiting out its lease), a SQLite driver cut the text there; neither can hold a lone
   // surrogate. Replaced, as a decoder would.
-  return short.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+  return storableText(short);
 }
-
-const LONE_SURROGATE = /\p{Surrogate}/gu;
 
 function defaultOnError(error: unknown, context: DispatchErrorContext): void {
   const delivery = context.delivery === undefined ? '' : ` delivery ${context.delivery.id}`;

@@ -47,10 +47,7 @@ export function createReceiver<
   const log = new DeliveryLog(options.logger);
   const hub = new EventHub<EventMap>(
     (event) => logReportedError(log, event),
-    (event) => {
-      const { type, deliveryKey } = event as { readonly type: string; readonly deliveryKey?: string };
-      log.unhandled({ provider: provider.name, eventType: type, deliveryKey: deliveryKey ?? '' });
-    },
+    (event) => log.unhandled({ provider: provider.name, eventType: event.type, deliveryKey: event.deliveryKey ?? '' }),
   );
   const anyHub = hub as EventHub<unknown>;
   const { store } = options;

@@ -1,9 +1,9 @@
 import type { Authenticator } from '../auth/authenticator.js';
 import { primeZstdDecoder } from '../body/zstd-primer.js';
-import { isThryveNotificationType } from '../providers/thryve/event-types.js';
 import { basicAuth, type BasicCredentials } from '../auth/basic-auth.js';
 import { headerToken, type HeaderTokenOptions } from '../auth/header-token.js';
 import { hmacSignature, type HmacSignatureOptions } from '../auth/hmac-signature.js';
+import { isThryveNotificationType } from '../providers/thryve/event-types.js';
 import { thryveProvider } from '../providers/thryve/provider.js';
 import type { ThryveEventMap } from '../providers/thryve/types.js';
 import { createReceiver } from './create-receiver.js';

@@ -29,3 +29,13 @@ export function unstorableLabel(delivery: NewDelivery, { forbidNul = false } = {
 export function isStorableLabel(label: string, { forbidNul = false } = {}): boolean {
   return !LONE_SURROGATE.test(label) && !(forbidNul && label.includes('\u0000'));
 }
+
+const LONE_SURROGATES = /\p{Surrogate}/gu;
+
+/**
+ * `text` as every store can hold it: U+0000 and unpaired surrogates replaced with U+FFFD, as a decoder
+ * would. For free text (an error message), where a label would be refused instead.
+ */
+export function storableText(text: string): string {
+  return text.replaceAll('\u0000', '\uFFFD').replace(LONE_SURROGATES, '\uFFFD');
+}

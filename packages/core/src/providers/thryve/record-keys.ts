@@ -18,6 +18,7 @@
  */
 import { jsonArrayKey } from '../../events/json-key.js';
 import type { RecordRef } from '../../events/webhook-event.js';
+import { isThryveIntegerId, thryveId } from './ids.js';
 import type { ThryveDailyPoint, ThryveEpochPoint } from './types.js';
 
 /** Record kinds of Thryve data points. */
@@ -39,8 +40,7 @@ export function thryveEpochRecordKey(point: ThryveEpochPoint): string {
  * are by some senders: both must give one key); anything else as it is, absent as `null`.
  */
 function idKeyPart(value: unknown): unknown {
-  if (typeof value === 'string' && /^-?[0-9]{1,15}$/.test(value)) return Number(value);
-  return value ?? null;
+  return isThryveIntegerId(value) ? thryveId(value) : (value ?? null);
 }
 
 /** The natural key of a daily point within (thryve, `thryve.daily`, endUserId). */
