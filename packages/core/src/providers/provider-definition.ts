@@ -46,4 +46,16 @@ export interface ProviderDefinition<Event> {
   deliveryContext(headers: IncomingHeaders): Readonly<Record<string, string>> | undefined;
   /** Builds the typed event of a payload that passed the gate. */
   toEvent(context: EventContext): Event;
+  /**
+   * A few small deliveries of the provider's commonest event types, as they arrive (headers and
+   * body, unsigned), that pass the gate and conform: what `scheduleWarmUp` runs through the pipeline
+   * once per process, so V8's first runs of the code they reach happen outside a delivery's deadline.
+   */
+  warmUpDeliveries(): readonly WarmUpDelivery[];
+}
+
+/** One unsigned sample delivery for the warm-up. */
+export interface WarmUpDelivery {
+  readonly headers: IncomingHeaders;
+  readonly body: Buffer;
 }

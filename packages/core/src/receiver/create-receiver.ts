@@ -14,6 +14,7 @@ import { createPipeline } from './pipeline.js';
 import { receiveDelivery } from './receive-delivery.js';
 import type { Receiver } from './receiver.js';
 import type { CommonReceiverOptions } from './receiver-options.js';
+import { scheduleWarmUp } from './warm-up.js';
 
 export interface CreateReceiverOptions extends CommonReceiverOptions {
   /** Every scheme must pass. Provider factories build these from their own options. */
@@ -31,7 +32,8 @@ export interface CreateReceiverOptions extends CommonReceiverOptions {
  * Composes the receiver for one provider: the pipeline (`receiveDelivery`), the handlers (`EventHub`)
  * and, with a store, this receiver's part in the store's inbox (the worker and purge it shares with
  * every other receiver on that store). Provider factories (`createThryveReceiver`, ...) call this;
- * most users never do.
+ * most users never do. The first receiver of a provider in a process also schedules its warm-up
+ * (`scheduleWarmUp`) for the first idle moment, so its first delivery does not pay for V8's first runs.
  */
 export function createReceiver<
   EventMap,
@@ -44,6 +46,7 @@ export function createReceiver<
     );
   }
   const pipeline = createPipeline(provider, options);
+  void scheduleWarmUp(provider);
   const log = new DeliveryLog(options.logger);
   const hub = new EventHub<EventMap>(
     (event) => logReportedError(log, event),

@@ -1,5 +1,4 @@
 import type { Authenticator } from '../auth/authenticator.js';
-import { primeZstdDecoder } from '../body/zstd-primer.js';
 import { basicAuth, type BasicCredentials } from '../auth/basic-auth.js';
 import { headerToken, type HeaderTokenOptions } from '../auth/header-token.js';
 import { hmacSignature, type HmacSignatureOptions } from '../auth/hmac-signature.js';
@@ -45,13 +44,8 @@ export interface ThryveWebhookOptions extends CommonReceiverOptions {
 /** The default `notificationRepeatWindowMs`. */
 const THRYVE_NOTIFICATION_REPEAT_WINDOW_MS = 10 * 60 * 1000;
 
-/**
- * A framework-neutral receiver for Thryve's data push and notification webhooks. Building the first one
- * in a process also primes the zstd decoder (about 2 ms, see `primeZstdDecoder`), so the first delivery
- * does not pay for it.
- */
+/** A framework-neutral receiver for Thryve's data push and notification webhooks. */
 export function createThryveReceiver(options: ThryveWebhookOptions): Receiver<ThryveEventMap> {
-  primeZstdDecoder();
   const authenticators: Authenticator[] = [];
   if (options.secret !== undefined) authenticators.push(hmacSignature({ ...options.hmac, secrets: options.secret }));
   if (options.basicAuth !== undefined) authenticators.push(basicAuth(options.basicAuth));

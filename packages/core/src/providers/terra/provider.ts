@@ -6,6 +6,7 @@ import { terraDeliveryContext } from './delivery-context.js';
 import { terraDeliveryKey } from './delivery-key.js';
 import { toTerraEvent } from './events.js';
 import type { TerraEvent } from './types.js';
+import { terraWarmUpDeliveries } from './warm-up.js';
 
 /**
  * The event type of a parsed Terra body: its `type` string as sent, or `undefined` when the body is
@@ -26,4 +27,5 @@ export const terraProvider: ProviderDefinition<TerraEvent> = {
   deliveryKey: terraDeliveryKey,
   deliveryContext: terraDeliveryContext,
   toEvent: toTerraEvent,
+  warmUpDeliveries: terraWarmUpDeliveries,
 };

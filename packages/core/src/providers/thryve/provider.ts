@@ -6,6 +6,7 @@ import { THRYVE_LEGACY_SOURCE_UPDATE, canonicalThryveEventType } from './event-t
 import { thryveDeliveryKey } from './delivery-key.js';
 import { toThryveEvent } from './events.js';
 import type { ThryveEvent } from './types.js';
+import { thryveWarmUpDeliveries } from './warm-up.js';
 
 /**
  * The event type of a parsed Thryve body: its `type` string (aliases resolved; unknown types returned
@@ -32,4 +33,5 @@ export const thryveProvider: ProviderDefinition<ThryveEvent> = {
   // Nothing in Thryve's headers goes into its events.
   deliveryContext: () => undefined,
   toEvent: toThryveEvent,
+  warmUpDeliveries: thryveWarmUpDeliveries,
 };

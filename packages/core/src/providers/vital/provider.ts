@@ -6,6 +6,7 @@ import { vitalDeliveryKey } from './delivery-key.js';
 import { isVitalSvixEventType } from './event-types.js';
 import { toVitalEvent } from './events.js';
 import type { VitalEvent } from './types.js';
+import { vitalWarmUpDeliveries } from './warm-up.js';
 
 /**
  * The event type of a parsed Vital body: its `event_type` string as sent (unknown ones included, for
@@ -30,4 +31,5 @@ export const vitalProvider: ProviderDefinition<VitalEvent> = {
   // Nothing in Vital's headers goes into its events (the Svix id is the delivery key already).
   deliveryContext: () => undefined,
   toEvent: toVitalEvent,
+  warmUpDeliveries: vitalWarmUpDeliveries,
 };
