@@ -142,6 +142,18 @@ describe.each(FRAMEWORKS)('Thryve over HTTP in $name', (framework) => {
     expect(harness.errors.some((e) => e.phase === 'handler' && e.error === failure)).toBe(true);
   });
 
+  it('answers 500 handler_timeout when the handlers outlast handlerTimeoutMs and no store can finish them, and reports it', async () => {
+    const harness = await start(framework, { handlerTimeoutMs: 100 }, 'none', (receiver) => {
+      receiver.on('event.data.epoch.create', () => new Promise<void>(() => {}));
+    });
+    const delivery = thryveDelivery(EPOCH_CREATE);
+    const started = performance.now();
+    const response = await post(harness, delivery.body, delivery.headers);
+    expectError(response, 500, 'handler_timeout');
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(harness.errors.some((e) => e.phase === 'handler' && e.error instanceof Error && e.error.name === 'HandlerTimeoutError')).toBe(true);
+  });
+
   it.skipIf(!framework.parsers.includes('json-raw'))('with a global JSON parser that keeps the raw body: uses it', async () => {
     const plain = thryveDelivery(EPOCH_CREATE, { compress: false });
     const withRaw = await start(framework, {}, 'json-raw');

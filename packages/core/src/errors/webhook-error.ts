@@ -60,6 +60,11 @@ export const WEBHOOK_ERROR_STATUS = {
   /** No store is configured and a handler failed; answering 5xx makes the provider retry. */
   handler_failed: 500,
   /**
+   * No store is configured and the handlers did not finish within `handlerTimeoutMs`; answering 5xx
+   * makes the provider retry, and the request stops waiting (the handlers themselves go on).
+   */
+  handler_timeout: 500,
+  /**
    * A body parser consumed the request before wearhook and left no raw bytes: a server setup error.
    * The message says how to mount the middleware.
    */

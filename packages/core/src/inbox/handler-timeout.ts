@@ -3,9 +3,12 @@ export class HandlerTimeoutError extends Error {
   override name = 'HandlerTimeoutError';
 }
 
-/** Runs `run`, rejecting with `HandlerTimeoutError` after `ms` (the run itself goes on). */
-export function withTimeout(run: () => Promise<void>, ms: number): Promise<void> {
-  let running: Promise<void>;
+/**
+ * Runs `run`, rejecting with `HandlerTimeoutError` after `ms` (the run itself goes on: JavaScript
+ * cannot stop it).
+ */
+export function withTimeout<T>(run: () => Promise<T>, ms: number, consequence = 'the attempt counts as failed'): Promise<T> {
+  let running: Promise<T>;
   try {
     running = run();
   } catch (error) {
@@ -13,7 +16,7 @@ export function withTimeout(run: () => Promise<void>, ms: number): Promise<void>
   }
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; the attempt counts as failed.`)), ms);
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; ${consequence}.`)), ms);
     timer.unref();
   });
   return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));

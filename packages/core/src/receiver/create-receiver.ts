@@ -61,7 +61,7 @@ export function createReceiver<
   let inbox: InboxMembership | undefined;
   let acknowledger: Acknowledger;
   if (store === undefined) {
-    acknowledger = acknowledgeNow(provider, anyHub, log);
+    acknowledger = acknowledgeNow(provider, anyHub, log, handlerTimeout(options.handlerTimeoutMs));
   } else {
     const dispatch = providerDispatch(provider, store, hub, { storeRecords: options.storeRecords });
     const { waitUntil } = options;
@@ -108,4 +108,12 @@ export function createReceiver<
     },
   };
   return Object.assign(receiver, forwardSubscriptions(hub)) as Receiver<EventMap>;
+}
+
+/** The no-store `handlerTimeoutMs`, checked as the worker's options are: a positive integer. */
+function handlerTimeout(value: number | undefined): number | undefined {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new RangeError(`wearhook: handlerTimeoutMs must be a positive integer of milliseconds, got ${String(value)}.`);
+  }
+  return value;
 }

@@ -37,6 +37,14 @@ export interface CommonReceiverOptions {
    */
   readonly worker?: WorkerOptions | false;
   /**
+   * Without a store: how long the handlers of one delivery may run before it is answered 500
+   * `handler_timeout` (reported to `onError` and the log), so the provider retries and the request
+   * stops waiting; the handlers themselves go on, as JavaScript cannot stop them. Default 15 000 ms,
+   * the longest any provider waits for an answer (Thryve waits 2 s: handlers that slow need a store).
+   * With a store, `worker.handlerTimeoutMs` bounds each attempt instead.
+   */
+  readonly handlerTimeoutMs?: number;
+  /**
    * How long completed and dead deliveries, and so their keys for recognising retries, are kept before
    * an hourly purge deletes them. Default 7 days; retries of older deliveries are dispatched again.
    * Quarantined deliveries are purged after this too.
