@@ -19,9 +19,17 @@ export interface SqliteCheckpointer {
 
 // The connection is opened for each round and closed right after: a process that exits without
 // closing the store must not tear down a worker holding an open native database handle.
+// Under writes that never pause, PASSIVE copies all but the last few frames each round, and SQLite
+// starts the WAL over only once every frame has been copied: the WAL grows for as long as the writes go
+// on. Past the limit, a TRUNCATE checkpoint copies the rest while it holds writers off (the store's
+// writes retry on a timer meanwhile, up to its busy timeout) and empties the file.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { statSync } = require('node:fs');
 const { DatabaseSync } = require(workerData.driver);
+function walBytes() {
+  try { return statSync(workerData.filename + '-wal').size; } catch { return 0; }
+}
 function round() {
   let db;
   try {
@@ -29,6 +37,7 @@ function round() {
     db.exec('PRAGMA busy_timeout = 1000');
     db.exec('PRAGMA synchronous = FULL');
     db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
+    if (walBytes() > workerData.walSizeLimitBytes) db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
   } catch {
     // Busy or I/O: the next round retries.
   } finally {
@@ -48,6 +57,7 @@ export function startSqliteCheckpointer(
   filename: string,
   driver: SqliteDriverName,
   intervalMs: number,
+  walSizeLimitBytes: number,
   onFailure: () => void,
 ): SqliteCheckpointer | undefined {
   let specifier: string;
@@ -56,7 +66,7 @@ export function startSqliteCheckpointer(
   } catch {
     return undefined;
   }
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: specifier, filename, intervalMs } });
+  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: specifier, filename, intervalMs, walSizeLimitBytes } });
   // Checkpointing never keeps a process alive.
   worker.unref();
   let stopping = false;

@@ -17,12 +17,16 @@ export interface OffloadedDurability {
  *   thread pool, and the group commit acknowledges nothing before that fsync has completed. That is
  *   the guarantee of `synchronous = FULL` (the WAL is synced after each commit), with the wait moved.
  * - Checkpoints run from a second connection on a worker thread (`wal_autocheckpoint = 0` here); if
- *   that worker cannot run, this connection checkpoints itself again, as SQLite does by default.
+ *   that worker cannot run, this connection checkpoints itself again, as SQLite does by default. The
+ *   worker also keeps the WAL file near `walSizeLimitBytes` (see sqlite-checkpointer.ts).
  */
-export function offloadDurability(db: SqliteDatabase, filename: string, driver: SqliteDriverName): OffloadedDurability {
+export function offloadDurability(db: SqliteDatabase, filename: string, driver: SqliteDriverName, walSizeLimitBytes: number): OffloadedDurability {
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA wal_autocheckpoint = 0');
-  const checkpointer = startSqliteCheckpointer(filename, driver, CHECKPOINT_INTERVAL_MS, () => {
+  // When this connection starts the WAL over, it cuts the file back to the limit: the file otherwise
+  // keeps the size of its largest burst.
+  db.exec(`PRAGMA journal_size_limit = ${walSizeLimitBytes}`);
+  const checkpointer = startSqliteCheckpointer(filename, driver, CHECKPOINT_INTERVAL_MS, walSizeLimitBytes, () => {
     try {
       db.exec('PRAGMA wal_autocheckpoint = 1000');
     } catch {
