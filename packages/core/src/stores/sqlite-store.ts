@@ -64,12 +64,17 @@ const DEFAULT_BUSY_TIMEOUT_MS = 1500;
 const DEFAULT_MAX_BATCH = 128;
 const DEFAULT_PURGE_LIMIT = 1000;
 const DEFAULT_WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+/** How long opening waits for another process that holds the file's write lock (a migration, say). */
+const MIGRATION_WAIT_MS = 60_000;
+/** The longest single blocking wait for that lock while opening; between waits the event loop runs. */
+const OPEN_BUSY_WAIT_MS = 20;
 
 /**
  * Opens (and migrates) the embedded durable store: one SQLite file in WAL mode with
  * `synchronous = FULL`, so a delivery is fsync'd before `putIfAbsent` resolves. Writes of one
  * event-loop turn share one transaction (see `SqliteGroupCommit`). Several processes may share the
- * file; claims are atomic single statements. For many app instances on many hosts, use PostgreSQL
+ * file; claims are atomic single statements; a process opening the file while another migrates it
+ * waits for it (up to 60 s, on a timer). For many app instances on many hosts, use PostgreSQL
  * (`@wearhook/store-postgres`).
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
@@ -86,11 +91,13 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   let db: SqliteDatabase | undefined;
   try {
     db = driver.open(options.filename);
-    // Opening may wait (blocking) for another process's migration: it happens once, at startup.
-    db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
-    const wal = db.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal';
+    const opened = db;
+    // Another process may be migrating the file (11.6 s for 200,000 rows of an older schema): wait for
+    // it on a timer, never blocking the event loop for more than a few milliseconds at a time.
+    db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_WAIT_MS}`);
+    const wal = await whenUnlocked(MIGRATION_WAIT_MS, () => opened.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal');
     db.exec('PRAGMA synchronous = FULL');
-    migrateSqlite(db);
+    await whenUnlocked(MIGRATION_WAIT_MS, () => migrateSqlite(opened));
     // From now on a lock held elsewhere fails at once and is retried on a timer, off the event loop.
     db.exec('PRAGMA busy_timeout = 0');
     const durability = wal ? offloadDurability(db, databasePath(options.filename), driver.name, walSizeLimitBytes) : undefined;
@@ -102,6 +109,19 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   }
 }
 
+
+/** Runs `step`, and again every 50 ms while another connection's lock refuses it, for up to `waitMs`. */
+async function whenUnlocked<T>(waitMs: number, step: () => T): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return step();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 /**
  * The database file's real path: SQLite follows symlinks and keeps the -wal file beside the file they

@@ -228,6 +228,41 @@ describe('SQLite WAL size', () => {
   }, 60_000);
 });
 
+describe('SQLite store opened while another process migrates the file', () => {
+  // A large file of an older schema took 11.6 s (200,000 rows) to migrate: a second process started
+  // meanwhile gave up after busyTimeoutMs (1.5 s) and failed to start.
+  it('waits for the lock without blocking the event loop, then opens', async () => {
+    const first = await createSqliteStore({ filename });
+    await first.close();
+    // Another connection in the middle of a migration: it holds the write lock for 2.5 s.
+    const other = await rawConnection();
+    other.exec('BEGIN IMMEDIATE');
+    const release = setTimeout(() => {
+      other.exec('COMMIT');
+      other.close();
+    }, 2500);
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    try {
+      const store = await createSqliteStore({ filename });
+      const waited = performance.now() - started;
+      expect(waited).toBeGreaterThan(2000);
+      expect(await store.putIfAbsent(newDelivery())).toMatchObject(INSERTED);
+      await store.close();
+    } finally {
+      clearTimeout(release);
+      clearInterval(ticker);
+    }
+    expect(longestGap).toBeLessThan(500);
+  }, 30_000);
+});
+
 describe('SQLite store that cannot write', () => {
   it('fails with StoreUnavailableError when another connection holds the lock beyond the busy timeout', async () => {
     const store = await createSqliteStore({ filename, busyTimeoutMs: 20 });
