@@ -34,7 +34,7 @@ export {
 
 // --- A receiver for a provider of your own: createReceiver and what a ProviderDefinition is made of.
 export { createReceiver, type CreateReceiverOptions } from './receiver/create-receiver.js';
-export type { ProviderDefinition, EventContext } from './providers/provider-definition.js';
+export type { ProviderDefinition, EventContext, WarmUpDelivery } from './providers/provider-definition.js';
 export type { Authenticator, AuthInput, HeaderCheckInput } from './auth/authenticator.js';
 export { SchemaValidator, type ProviderValidators, type ValidationIssue, type ValidationResult } from './validation/schema-validator.js';
 export type { ConformanceSchemas } from './validation/conformance-schemas.js';

@@ -48,10 +48,13 @@ export interface ProviderDefinition<Event> {
   toEvent(context: EventContext): Event;
   /**
    * A few small deliveries of the provider's commonest event types, as they arrive (headers and
-   * body, unsigned), that pass the gate and conform: what `scheduleWarmUp` runs through the pipeline
-   * once per process, so V8's first runs of the code they reach happen outside a delivery's deadline.
+   * body, unsigned), that pass the gate and conform. When present, the first receiver of the provider
+   * in a process runs them through the pipeline once, in an idle moment (`scheduleWarmUp`), so V8's
+   * first runs of the code they reach happen outside a delivery's deadline; that calls this
+   * definition's `eventTypeOf`, `deliveryKey`, `validator` and `toEvent` on them (never a handler or a
+   * store). Optional: without it there is no warm-up.
    */
-  warmUpDeliveries(): readonly WarmUpDelivery[];
+  warmUpDeliveries?(): readonly WarmUpDelivery[];
 }
 
 /** One unsigned sample delivery for the warm-up. */

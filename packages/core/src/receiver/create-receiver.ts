@@ -14,7 +14,7 @@ import { createPipeline } from './pipeline.js';
 import { receiveDelivery } from './receive-delivery.js';
 import type { Receiver } from './receiver.js';
 import type { CommonReceiverOptions } from './receiver-options.js';
-import { scheduleWarmUp } from './warm-up.js';
+import { deliveryUnderWay, scheduleWarmUp } from './warm-up.js';
 
 export interface CreateReceiverOptions extends CommonReceiverOptions {
   /** Every scheme must pass. Provider factories build these from their own options. */
@@ -92,8 +92,12 @@ export function createReceiver<
     provider: provider.name,
     worker: inbox?.worker,
     async handle(request) {
+      const finished = deliveryUnderWay(provider);
+      let completed = false;
       try {
-        return await receiveDelivery(pipeline, request, acknowledger);
+        const response = await receiveDelivery(pipeline, request, acknowledger);
+        completed = true;
+        return response;
       } catch (error) {
         const refusal = isWebhookError(error)
           ? error
@@ -101,6 +105,8 @@ export function createReceiver<
         hub.reportError({ provider: provider.name, phase: 'request', error: refusal });
         const { body } = request;
         return errorResponse(refusal, { bodyUnread: body.kind === 'stream' && !body.stream.readableEnded });
+      } finally {
+        finished(completed);
       }
     },
     async close(closeOptions) {

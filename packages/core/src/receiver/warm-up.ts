@@ -10,42 +10,92 @@ export interface WarmUpOutcome {
   readonly conforming: boolean;
 }
 
-/**
- * The validators of the providers whose warm-up has been scheduled in this process. By validator, not
- * by definition: a copy of a definition (as tests make, to count calls) shares what was warmed.
- */
-const scheduled = new WeakSet<object>();
+interface QueuedWarmUp {
+  readonly provider: ProviderDefinition<unknown>;
+  readonly settle: (outcomes: readonly WarmUpOutcome[]) => void;
+  postponedMs: number;
+}
+
+// By validator, not by definition: a copy of a definition (as tests make, to count calls) shares what
+// was warmed.
+/** Validators of providers that are warm: warmed up, or through a real delivery's every stage. */
+const warm = new WeakSet<object>();
+/** Validators of providers waiting in `queue`. */
+const queued = new WeakSet<object>();
+const queue: QueuedWarmUp[] = [];
+/** Deliveries under way in this process, by any receiver: no warm-up runs while there is one. */
+let deliveriesInFlight = 0;
+let timerSet = false;
+
+/** Waits between looks for a moment without deliveries under way: doubling up to a second. */
+const FIRST_POSTPONE_MS = 10;
+const MAX_POSTPONE_MS = 1000;
 
 /**
- * Schedules `warmUp` for the first idle moment after this call, once per provider per process, and
- * returns its promise (`undefined` when it was already scheduled). Nothing waits for it: construction
- * stays as fast as it was, and a server cannot receive a request before it has listened, which takes
- * the event loop at least that turn. The timer is unref'd, so a script that builds a receiver and
- * exits is not held up; a failed warm-up changes nothing but the first delivery's speed, so it is
- * dropped.
+ * Queues `warmUp` for the provider once per process (`undefined` when it is warm or queued already)
+ * and returns the promise of its outcomes. Nothing waits for it: construction stays as fast as it was,
+ * and a server cannot receive a request before it has listened, which takes the event loop at least a
+ * turn. The queue runs one provider per timer turn (about 5.5 ms each), so I/O is served between them,
+ * and only when no delivery is under way: a delivery that arrives first never waits for a warm-up, and
+ * one that goes through every stage makes its provider's warm-up unnecessary. Timers are unref'd, so a
+ * script that builds a receiver and exits is not held up. A failed warm-up changes nothing but the
+ * first delivery's speed, so it settles with no outcomes.
  */
 export function scheduleWarmUp(provider: ProviderDefinition<unknown>): Promise<readonly WarmUpOutcome[]> | undefined {
-  if (scheduled.has(provider.validator)) return undefined;
-  scheduled.add(provider.validator);
-  return new Promise((resolve) => {
-    const run = (): void => {
-      warmUp(provider).then(resolve, () => resolve([]));
-    };
-    try {
-      const timer = setTimeout(run, 0) as { unref?: () => void };
-      timer.unref?.();
-    } catch {
-      // A runtime that refuses timers while a module loads (Cloudflare Workers at global scope): no warm-up.
-      resolve([]);
-    }
-  });
+  const { validator } = provider;
+  if (warm.has(validator) || queued.has(validator) || provider.warmUpDeliveries === undefined) return undefined;
+  queued.add(validator);
+  const promise = new Promise<readonly WarmUpOutcome[]>((settle) => queue.push({ provider, settle, postponedMs: 0 }));
+  nextTurn(0);
+  return promise;
+}
+
+/**
+ * Counts a delivery as under way until the returned function is called; `completed` says whether it
+ * went through every stage (then its provider is warm and needs no warm-up).
+ */
+export function deliveryUnderWay(provider: ProviderDefinition<unknown>): (completed: boolean) => void {
+  deliveriesInFlight += 1;
+  return (completed) => {
+    deliveriesInFlight -= 1;
+    if (completed) warm.add(provider.validator);
+  };
+}
+
+function nextTurn(delayMs: number): void {
+  if (timerSet || queue.length === 0) return;
+  try {
+    const timer = setTimeout(() => void turn(), delayMs) as { unref?: () => void };
+    timer.unref?.();
+    timerSet = true;
+  } catch {
+    // A runtime that refuses timers while a module loads (Cloudflare Workers at global scope): the
+    // queue waits for the next receiver built where timers work.
+  }
+}
+
+async function turn(): Promise<void> {
+  timerSet = false;
+  const next = queue[0];
+  if (next === undefined) return;
+  if (!warm.has(next.provider.validator) && deliveriesInFlight > 0) {
+    next.postponedMs = Math.min(Math.max(next.postponedMs * 2, FIRST_POSTPONE_MS), MAX_POSTPONE_MS);
+    nextTurn(next.postponedMs);
+    return;
+  }
+  queue.shift();
+  queued.delete(next.provider.validator);
+  const outcomes = warm.has(next.provider.validator) ? [] : await warmUp(next.provider).catch(() => []);
+  warm.add(next.provider.validator);
+  next.settle(outcomes);
+  nextTurn(0);
 }
 
 /**
  * Runs the provider's `warmUpDeliveries` through the receiver's own stages (body, decoding, JSON, the
  * gate, conformance, the typed event) without authentication, store, handlers or log: V8 compiles a
  * function on its first call and runs it slowly until it is warm, and the schema interpreter builds
- * each type's checks on its first payload. Together that was 5-10 ms inside each provider's first
+ * each type's checks on its first payload. Together that was 5-8 ms inside each provider's first
  * delivery; the first delivery of a type the warm-up did not cover still builds that type's checks.
  */
 export async function warmUp(provider: ProviderDefinition<unknown>): Promise<readonly WarmUpOutcome[]> {
@@ -59,7 +109,7 @@ export async function warmUp(provider: ProviderDefinition<unknown>): Promise<rea
       return ACCEPTED;
     },
   };
-  for (const { headers, body } of provider.warmUpDeliveries()) {
+  for (const { headers, body } of provider.warmUpDeliveries?.() ?? []) {
     await receiveDelivery(pipeline, { method: 'POST', headers, body: { kind: 'buffer', buffer: body } }, acknowledger);
   }
   return outcomes;

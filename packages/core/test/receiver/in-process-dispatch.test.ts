@@ -125,10 +125,9 @@ describe('in-process dispatch', () => {
       worker: { pollIntervalMs: HOUR },
     });
     receivers.push(receiver as Receiver<unknown>);
-    // The receiver's warm-up (once per validator, in the next timer turn) parses, validates and builds
+    // The receiver's warm-up (once per validator, in a later timer turn) parses, validates and builds
     // its own samples: let it finish, then count only the delivery's work.
-    await new Promise((resolve) => setTimeout(resolve, 1));
-    expect({ validations, builds }).toEqual({ validations: 2, builds: 2 });
+    await until(() => validations === 2 && builds === 2);
     validations = 0;
     builds = 0;
     let handled = 0;

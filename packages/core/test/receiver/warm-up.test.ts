@@ -8,7 +8,7 @@ import { thryveProvider } from '../../src/providers/thryve/index.js';
 import { THRYVE_WARM_UP_FRAME } from '../../src/providers/thryve/warm-up.js';
 import { vitalProvider } from '../../src/providers/vital/index.js';
 import { createThryveReceiver } from '../../src/receiver/thryve-receiver.js';
-import { scheduleWarmUp, warmUp } from '../../src/receiver/warm-up.js';
+import { deliveryUnderWay, scheduleWarmUp, warmUp } from '../../src/receiver/warm-up.js';
 import { SchemaValidator } from '../../src/validation/schema-validator.js';
 import { createMemoryStore } from '../../src/stores/index.js';
 
@@ -34,25 +34,23 @@ describe('each provider’s warm-up deliveries', () => {
   });
 });
 
-/** A provider that counts what the warm-up asks of it. */
-function countingProvider(): { provider: ProviderDefinition<unknown>; samples: () => number; events: () => number } {
+/** A provider that counts what the warm-up asks of it; `onSamples` runs when the warm-up starts. */
+function countingProvider(onSamples: () => void = () => {}): { provider: ProviderDefinition<unknown>; samples: () => number } {
   let samples = 0;
-  let events = 0;
   const provider: ProviderDefinition<unknown> = {
     ...thryveProvider,
     // Its own validator: the warm-up is once per validator.
     validator: new SchemaValidator({ gate: {}, conformance: { eventTypes: {}, schemas: [], shared: {} } }),
     warmUpDeliveries: () => {
       samples += 1;
+      onSamples();
       return [];
     },
-    toEvent: (context) => {
-      events += 1;
-      return thryveProvider.toEvent(context);
-    },
   };
-  return { provider, samples: () => samples, events: () => events };
+  return { provider, samples: () => samples };
 }
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('scheduleWarmUp', () => {
   it('runs nothing during the call, then once in a later turn, however often it is scheduled', async () => {
@@ -64,30 +62,68 @@ describe('scheduleWarmUp', () => {
     expect(scheduleWarmUp({ ...provider })).toBeUndefined();
     await first;
     expect(samples()).toBe(1);
+    expect(scheduleWarmUp(provider)).toBeUndefined();
   });
 
   it('a failing warm-up settles quietly: it only costs the first delivery its speed', async () => {
     const { provider } = countingProvider();
     const failing: ProviderDefinition<unknown> = {
       ...provider,
-      validator: new SchemaValidator({ gate: {}, conformance: { eventTypes: {}, schemas: [], shared: {} } }),
       warmUpDeliveries: () => [{ headers: { 'content-type': 'application/json' }, body: Buffer.from('not json') }],
     };
     await expect(scheduleWarmUp(failing)).resolves.toEqual([]);
   });
 
-  it('a receiver’s warm-up reaches none of its handlers, its store or its logger', async () => {
+  it('waits while any delivery is under way, so no delivery ever waits for a warm-up', async () => {
+    const { provider, samples } = countingProvider();
+    const finished = deliveryUnderWay(countingProvider().provider);
+    const warmUpDone = scheduleWarmUp(provider);
+    await sleep(80);
+    expect(samples()).toBe(0);
+    finished(false);
+    await warmUpDone;
+    expect(samples()).toBe(1);
+  });
+
+  it('skips a provider whose delivery went through every stage: it is warm already', async () => {
+    const { provider, samples } = countingProvider();
+    deliveryUnderWay(provider)(true);
+    expect(scheduleWarmUp(provider)).toBeUndefined();
+    // Queued before its delivery completed: settles without running.
+    const other = countingProvider();
+    const queuedFirst = scheduleWarmUp(other.provider);
+    deliveryUnderWay(other.provider)(true);
+    await expect(queuedFirst).resolves.toEqual([]);
+    expect([samples(), other.samples()]).toEqual([0, 0]);
+  });
+
+  it('warms one provider per timer turn, so the event loop serves I/O between them', async () => {
+    let secondWhenFirstYielded = -1;
+    const second = countingProvider();
+    const first = countingProvider(() => setImmediate(() => (secondWhenFirstYielded = second.samples())));
+    const done = [scheduleWarmUp(first.provider), scheduleWarmUp(second.provider)];
+    await Promise.all(done);
+    expect(second.samples()).toBe(1);
+    // The check phase ran after the first warm-up and before the second.
+    expect(secondWhenFirstYielded).toBe(0);
+  });
+
+  it('a receiver’s warm-up reaches none of its handlers, its store, its logger or onError', async () => {
     const store = createMemoryStore();
     const logged: unknown[] = [];
     const handled: unknown[] = [];
+    const errors: unknown[] = [];
     const logger = { info: (o: unknown) => logged.push(o), warn: (o: unknown) => logged.push(o), error: (o: unknown) => logged.push(o) };
-    const receiver = createThryveReceiver({ secret: 'warm-up-secret', store, logger }).onAny((event) => void handled.push(event));
-    // The provider's warm-up, already scheduled by the receiver, settles within a few turns.
+    const receiver = createThryveReceiver({ secret: 'warm-up-secret', store, logger })
+      .onAny((event) => void handled.push(event))
+      .onError((event) => void errors.push(event));
+    // The provider's warm-up, queued by the receiver, settles within a few turns.
     const again = await warmUp(thryveProvider);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(again.map((o) => o.conforming)).toEqual([true, true]);
     expect(handled).toEqual([]);
     expect(logged).toEqual([]);
+    expect(errors).toEqual([]);
     expect(await store.claim({ workerId: 'w', leaseMs: 1000, limit: 10, now: new Date(Date.now() + 3_600_000) })).toEqual([]);
     await receiver.close();
     await store.close();
