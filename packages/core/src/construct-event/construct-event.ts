@@ -18,8 +18,8 @@ export interface RawDelivery {
   readonly headers: EventHeaders;
 }
 
-/** The receiver options that make sense without an HTTP server: no store, worker or waitUntil. */
-type Verifying<Options> = Omit<Options, 'store' | 'worker' | 'retentionMs' | 'waitUntil' | 'strict'>;
+/** The receiver options that make sense without an HTTP server and handlers: no store, worker, retention, waitUntil or handler timeout. */
+type Verifying<Options> = Omit<Options, 'store' | 'worker' | 'retentionMs' | 'bodyRetentionMs' | 'storeRecords' | 'waitUntil' | 'strict' | 'handlerTimeoutMs'>;
 
 export type ConstructThryveEventInput = RawDelivery & Verifying<ThryveWebhookOptions>;
 export type ConstructTerraEventInput = RawDelivery & Verifying<TerraWebhookOptions>;

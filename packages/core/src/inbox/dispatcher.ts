@@ -468,12 +468,29 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
 }
 
-/** Throws a RangeError for a numeric option that is not a positive integer. */
+/**
+ * Throws a RangeError for a numeric option that is not a positive integer, or for a time that timers
+ * cannot wait: Node runs a timer of more than MAX_TIMER_MS (about 24.8 days) after 1 ms instead.
+ */
 export function validateDispatcherOptions(options: Partial<Omit<DispatcherOptions, 'store' | 'dispatch'>>): void {
   for (const name of ['leaseMs', 'pollIntervalMs', 'maxAttempts', 'concurrency', 'maxQueued', 'handlerTimeoutMs'] as const) {
     const value = options[name];
     if (value !== undefined) positiveInteger(name, value);
   }
+  for (const name of ['leaseMs', 'pollIntervalMs', 'handlerTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined) timerMilliseconds(name, value);
+  }
+}
+
+/** The longest wait `setTimeout` honours (2^31 - 1 ms). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Throws a RangeError for a positive integer of milliseconds that is longer than a timer can wait. */
+export function timerMilliseconds(name: string, value: number): number {
+  positiveInteger(name, value);
+  if (value > MAX_TIMER_MS) throw new RangeError(`${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days), the longest a timer waits; got ${value}.`);
+  return value;
 }
 
 function positiveInteger(name: string, value: number): number {

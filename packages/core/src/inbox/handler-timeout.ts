@@ -14,10 +14,11 @@ export function withTimeout<T>(run: () => Promise<T>, ms: number, consequence = 
   } catch (error) {
     return Promise.reject(error);
   }
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; ${consequence}.`)), ms);
-    timer.unref();
+    // Not every runtime's timer has unref (a number in Workers and browsers).
+    (timer as { unref?: () => void }).unref?.();
   });
   return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
 }

@@ -12,8 +12,8 @@ import { runHandlers } from './run-handlers.js';
 
 /**
  * How long handlers may run before a delivery without a store is answered 500 `handler_timeout`
- * (`handlerTimeoutMs`): 15 s, the longest any provider waits for an answer (Vital's), so no provider is
- * still listening when it fires.
+ * (`handlerTimeoutMs`): 15 s, the longest any provider waits for an answer (Vital's). It frees the
+ * request; the provider has usually stopped waiting by then and retries on its own.
  */
 export const DEFAULT_NO_STORE_HANDLER_TIMEOUT_MS = 15_000;
 
@@ -59,7 +59,7 @@ export function acknowledgeNow<Event extends { readonly type: string; readonly d
         hub.reportError({ provider: provider.name, phase: 'handler', error, deliveryKey: received.deliveryKey, eventType: received.type });
         throw new WebhookError(
           'handler_timeout',
-          `The handlers did not finish within ${handlerTimeoutMs} ms and no store is configured to finish them later, so the provider is asked to retry the delivery. Configure a store for handlers this slow.`,
+          `The handlers did not finish within ${handlerTimeoutMs} ms and no store is configured to finish them later, so the delivery is refused for the provider to retry. Configure a store for handlers this slow.`,
         );
       }
       if (failures.length > 0) {

@@ -5,6 +5,7 @@ import type { RecordRef } from '../events/webhook-event.js';
 import { errorResponse } from '../http/error-response.js';
 import { DeliveryLog } from '../logging/delivery-log.js';
 import { providerDispatch } from '../inbox/provider-dispatch.js';
+import { timerMilliseconds } from '../inbox/dispatcher.js';
 import { joinStoreInbox, type InboxMembership } from '../inbox/store-inbox.js';
 import type { ProviderDefinition } from '../providers/provider-definition.js';
 import { acknowledgeNow, type Acknowledger } from './acknowledge-now.js';
@@ -116,10 +117,7 @@ export function createReceiver<
   return Object.assign(receiver, forwardSubscriptions(hub)) as Receiver<EventMap>;
 }
 
-/** The no-store `handlerTimeoutMs`, checked as the worker's options are: a positive integer. */
+/** The no-store `handlerTimeoutMs`, checked as the worker's is: a positive integer a timer can wait. */
 function handlerTimeout(value: number | undefined): number | undefined {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw new RangeError(`wearhook: handlerTimeoutMs must be a positive integer of milliseconds, got ${String(value)}.`);
-  }
-  return value;
+  return value === undefined ? undefined : timerMilliseconds('wearhook: handlerTimeoutMs', value);
 }

@@ -38,10 +38,12 @@ export interface CommonReceiverOptions {
   readonly worker?: WorkerOptions | false;
   /**
    * Without a store: how long the handlers of one delivery may run before it is answered 500
-   * `handler_timeout` (reported to `onError` and the log), so the provider retries and the request
-   * stops waiting; the handlers themselves go on, as JavaScript cannot stop them. Default 15 000 ms,
-   * the longest any provider waits for an answer (Thryve waits 2 s: handlers that slow need a store).
-   * With a store, `worker.handlerTimeoutMs` bounds each attempt instead.
+   * `handler_timeout` (reported to `onError` and the log), so a handler that never settles does not
+   * hold its request (and each retry another) for as long as the process lives; the handlers themselves
+   * go on, as JavaScript cannot stop them. Default 15 000 ms, as long as the most patient provider
+   * waits (Vital; Terra waits ~8 s, Thryve 2 s), so by then the provider has usually given up and
+   * retries on its own: handlers that slow need a store. At most 2^31 - 1 (a timer's limit). With a
+   * store, `worker.handlerTimeoutMs` bounds each attempt instead.
    */
   readonly handlerTimeoutMs?: number;
   /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createThryveReceiver, type ErrorEvent } from '../../src/index.js';
 import { thryveTestDelivery } from '../../src/testing/index.js';
+import { createMemoryStore } from '../../src/stores/index.js';
 
 const SECRET = 'handler-timeout-secret';
 
@@ -48,5 +49,34 @@ describe('without a store, handlerTimeoutMs', () => {
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %s at construction', (value) => {
     expect(() => createThryveReceiver({ secret: SECRET, handlerTimeoutMs: value })).toThrow(/handlerTimeoutMs must be a positive integer/);
+  });
+
+  // Node runs a timer of more than 2^31 - 1 ms after 1 ms: "never time out" would fail every delivery.
+  it('refuses a time longer than a timer can wait, with or without a store', () => {
+    expect(() => createThryveReceiver({ secret: SECRET, handlerTimeoutMs: 2 ** 31 })).toThrow(/at most 2147483647 ms/);
+    expect(() => createThryveReceiver({ secret: SECRET, store: createMemoryStore(), worker: { handlerTimeoutMs: 2 ** 31 } })).toThrow(
+      /at most 2147483647 ms/,
+    );
+    expect(() => createThryveReceiver({ secret: SECRET, handlerTimeoutMs: 2 ** 31 - 1, logger: false })).not.toThrow();
+  });
+
+  it('works where timers have no unref (Workers, browsers: setTimeout returns a number)', async () => {
+    const realSet = globalThis.setTimeout;
+    const realClear = globalThis.clearTimeout;
+    const timers = new Map<number, ReturnType<typeof setTimeout>>();
+    let nextId = 1;
+    globalThis.setTimeout = ((handler: () => void, ms?: number) => {
+      const id = nextId++;
+      timers.set(id, realSet(handler, ms));
+      return id;
+    }) as unknown as typeof setTimeout;
+    globalThis.clearTimeout = ((id: number) => realClear(timers.get(id))) as unknown as typeof clearTimeout;
+    try {
+      const receiver = createThryveReceiver({ secret: SECRET, handlerTimeoutMs: 1_000, logger: false }).on('event.data.epoch.create', () => {});
+      expect((await receiver.handle(request())).status).toBe(204);
+    } finally {
+      globalThis.setTimeout = realSet;
+      globalThis.clearTimeout = realClear;
+    }
   });
 });
