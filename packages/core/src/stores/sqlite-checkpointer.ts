@@ -21,14 +21,31 @@ export interface SqliteCheckpointer {
 // closing the store must not tear down a worker holding an open native database handle.
 // Under writes that never pause, PASSIVE copies all but the last few frames each round, and SQLite
 // starts the WAL over only once every frame has been copied: the WAL grows for as long as the writes go
-// on. Past the limit, a TRUNCATE checkpoint copies the rest while it holds writers off (the store's
-// writes retry on a timer meanwhile, up to its busy timeout) and empties the file.
+// on. Past the limit, a TRUNCATE checkpoint copies the rest and empties the file. It holds writers off
+// while it runs and while it waits for readers, so it waits for them at most TRUNCATE_WAIT_MS (the
+// store's writes retry meanwhile); a reader that keeps an old snapshot open (another process, a backup)
+// makes it fail, and then it is not tried again for a while (doubling, up to a minute), so such a reader
+// costs writes one short wait now and then, not every round.
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
 const { DatabaseSync } = require(workerData.driver);
+const TRUNCATE_WAIT_MS = 50;
+const MAX_TRUNCATE_PAUSE_MS = 60000;
+let truncatePauseMs = 0;
+let truncateAfter = 0;
 function walBytes() {
   try { return statSync(workerData.filename + '-wal').size; } catch { return 0; }
+}
+function truncate(db) {
+  if (Date.now() < truncateAfter || walBytes() <= workerData.walSizeLimitBytes) return;
+  db.exec('PRAGMA busy_timeout = ' + TRUNCATE_WAIT_MS);
+  let done = false;
+  try {
+    done = db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get().busy === 0;
+  } catch {}
+  truncatePauseMs = done ? 0 : Math.min(Math.max(truncatePauseMs * 2, 1000), MAX_TRUNCATE_PAUSE_MS);
+  truncateAfter = Date.now() + truncatePauseMs;
 }
 function round() {
   let db;
@@ -37,7 +54,7 @@ function round() {
     db.exec('PRAGMA busy_timeout = 1000');
     db.exec('PRAGMA synchronous = FULL');
     db.prepare('PRAGMA wal_checkpoint(PASSIVE)').get();
-    if (walBytes() > workerData.walSizeLimitBytes) db.prepare('PRAGMA wal_checkpoint(TRUNCATE)').get();
+    truncate(db);
   } catch {
     // Busy or I/O: the next round retries.
   } finally {

@@ -49,9 +49,16 @@ export interface SqliteStoreOptions {
    * The size the write-ahead log (the `-wal` file beside the database) is held near. Past it, the
    * background checkpoint empties the file, holding writes off for the few milliseconds it takes to copy
    * what the regular checkpoints have not copied yet. Without it, writes that never pause grow the file
-   * for as long as they last (it reached 322 MB in a test). Default 64 MiB.
+   * for as long as they last (it reached 322 MB in a test). A small limit empties it often, each time
+   * holding writes off briefly. Default 64 MiB.
    */
   readonly walSizeLimitBytes?: number;
+  /**
+   * How long opening waits for another connection that holds the file's write lock (another process
+   * migrating a large file, say: 11.6 s for 200,000 rows of an older schema), retrying on a timer
+   * without blocking the event loop. Default 60 000 ms; 0 fails at once.
+   */
+  readonly openTimeoutMs?: number;
 }
 
 /** A `WebhookStore` in one SQLite file. */
@@ -64,8 +71,7 @@ const DEFAULT_BUSY_TIMEOUT_MS = 1500;
 const DEFAULT_MAX_BATCH = 128;
 const DEFAULT_PURGE_LIMIT = 1000;
 const DEFAULT_WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
-/** How long opening waits for another process that holds the file's write lock (a migration, say). */
-const MIGRATION_WAIT_MS = 60_000;
+const DEFAULT_OPEN_TIMEOUT_MS = 60_000;
 /** The longest single blocking wait for that lock while opening; between waits the event loop runs. */
 const OPEN_BUSY_WAIT_MS = 20;
 
@@ -74,7 +80,7 @@ const OPEN_BUSY_WAIT_MS = 20;
  * `synchronous = FULL`, so a delivery is fsync'd before `putIfAbsent` resolves. Writes of one
  * event-loop turn share one transaction (see `SqliteGroupCommit`). Several processes may share the
  * file; claims are atomic single statements; a process opening the file while another migrates it
- * waits for it (up to 60 s, on a timer). For many app instances on many hosts, use PostgreSQL
+ * waits for it (`openTimeoutMs`, on a timer). For many app instances on many hosts, use PostgreSQL
  * (`@wearhook/store-postgres`).
  */
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
@@ -85,6 +91,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   }
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError('maxBatch must be a positive integer.');
+  const openTimeoutMs = options.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  if (!Number.isInteger(openTimeoutMs) || openTimeoutMs < 0) throw new RangeError('openTimeoutMs must be a non-negative integer.');
   const walSizeLimitBytes = options.walSizeLimitBytes ?? DEFAULT_WAL_SIZE_LIMIT_BYTES;
   if (!Number.isSafeInteger(walSizeLimitBytes) || walSizeLimitBytes < 0) throw new RangeError('walSizeLimitBytes must be a non-negative integer.');
   const fault = commitFaultFromEnvironment();
@@ -95,9 +103,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     // Another process may be migrating the file (11.6 s for 200,000 rows of an older schema): wait for
     // it on a timer, never blocking the event loop for more than a few milliseconds at a time.
     db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_WAIT_MS}`);
-    const wal = await whenUnlocked(MIGRATION_WAIT_MS, () => opened.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal');
+    const wal = await whenUnlocked(openTimeoutMs, () => opened.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal');
     db.exec('PRAGMA synchronous = FULL');
-    await whenUnlocked(MIGRATION_WAIT_MS, () => migrateSqlite(opened));
+    await whenUnlocked(openTimeoutMs, () => migrateSqlite(opened));
     // From now on a lock held elsewhere fails at once and is retried on a timer, off the event loop.
     db.exec('PRAGMA busy_timeout = 0');
     const durability = wal ? offloadDurability(db, databasePath(options.filename), driver.name, walSizeLimitBytes) : undefined;
