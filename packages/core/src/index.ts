@@ -49,6 +49,8 @@ export type { EventSubscriptions, Handler } from './events/event-hub.js';
 // --- Errors users may catch.
 export { WEBHOOK_ERROR_STATUS, WebhookError, isWebhookError, type WebhookErrorCode, type WebhookErrorSizes } from './errors/webhook-error.js';
 export { StoreUnavailableError, isStoreUnavailableError } from './stores/store-unavailable-error.js';
+/** What `onError` receives when handlers outlast `handlerTimeoutMs` (no store) or `worker.handlerTimeoutMs`. */
+export { HandlerTimeoutError } from './inbox/handler-timeout.js';
 /** The bounds behind `too_deeply_nested` and `invalid_label`. */
 export { MAX_JSON_DEPTH } from './body/json-depth.js';
 export { MAX_LABEL_LENGTH } from './providers/stored-label.js';

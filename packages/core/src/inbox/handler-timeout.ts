@@ -1,4 +1,7 @@
-/** A dispatch ran longer than `handlerTimeoutMs`. */
+/**
+ * Handlers ran longer than `handlerTimeoutMs` (without a store) or `worker.handlerTimeoutMs` (a stored
+ * delivery's attempt): what `onError` receives. They go on running; JavaScript cannot stop them.
+ */
 export class HandlerTimeoutError extends Error {
   override name = 'HandlerTimeoutError';
 }

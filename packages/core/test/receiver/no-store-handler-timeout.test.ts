@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createThryveReceiver, type ErrorEvent } from '../../src/index.js';
+import { createThryveReceiver, HandlerTimeoutError, type ErrorEvent } from '../../src/index.js';
 import { thryveTestDelivery } from '../../src/testing/index.js';
 import { createMemoryStore } from '../../src/stores/index.js';
 
@@ -33,6 +33,7 @@ describe('without a store, handlerTimeoutMs', () => {
       ['request', 'WebhookError'],
     ]);
     expect(errors[0]).toMatchObject({ provider: 'thryve', eventType: 'event.data.epoch.create' });
+    expect(errors[0]?.error).toBeInstanceOf(HandlerTimeoutError);
     expect(lines.map((line) => [line.code, line.errorCode])).toEqual([
       ['handler_failed', undefined],
       ['delivery_refused', 'handler_timeout'],
