@@ -38,6 +38,7 @@ interface ChildOutcome {
   readonly firstDelivery: Record<string, { ms: number; status: number }>;
   readonly secondDelivery: Record<string, { ms: number; status: number }>;
   readonly otherType: Record<string, { ms: number; status: number }>;
+  readonly idleLoop: { readonly busyMs: number; readonly longestBlockMs: number };
   readonly doneMs: number;
 }
 
@@ -123,6 +124,16 @@ export async function run(options: GroupOptions): Promise<Section> {
     rows.push([`second ${provider} delivery (same type)`, millis(median(outcomes.map((o) => o.secondDelivery[provider]?.ms ?? Number.NaN))), `duration; status ${[...statuses].join('/')}`]);
   }
   rows.push(['Process start → first delivery of each provider handled', millis(median(outcomes.map((o) => o.doneMs))), 'since process start']);
+  rows.push([
+    `event loop busy in the ${SERVER_IDLE_MS} ms after construction (the warm-up of all providers runs then)`,
+    millis(median(served.map((o) => o.idleLoop.busyMs))),
+    'duration',
+  ]);
+  rows.push([
+    `its longest busy stretch (a 1 ms timer's longest wait: one warm-up delivery)`,
+    millis(median(served.map((o) => o.idleLoop.longestBlockMs))),
+    'duration',
+  ]);
   const servedMs: Record<string, number> = {};
   for (const provider of providers) {
     const statuses = new Set(served.map((o) => o.firstDelivery[provider]?.status));

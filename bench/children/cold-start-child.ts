@@ -43,7 +43,20 @@ for (const [provider, name] of Object.entries(names)) {
 }
 const constructedMs = performance.now();
 const idleMs = Number(idle);
-if (idleMs > 0) await new Promise((resolve) => setTimeout(resolve, idleMs));
+/** While idle: how long the event loop was busy (the warm-up runs then) and its longest busy stretch. */
+const idleLoop = { busyMs: 0, longestBlockMs: 0 };
+if (idleMs > 0) {
+  const before = performance.eventLoopUtilization();
+  let last = performance.now();
+  const probe = setInterval(() => {
+    const now = performance.now();
+    idleLoop.longestBlockMs = Math.max(idleLoop.longestBlockMs, now - last);
+    last = now;
+  }, 1);
+  await new Promise((resolve) => setTimeout(resolve, idleMs));
+  clearInterval(probe);
+  idleLoop.busyMs = performance.eventLoopUtilization(before).active;
+}
 
 async function deliver(provider: string, receiver: Receiver, deliveries = input.deliveries): Promise<{ ms: number; status: number } | undefined> {
   const delivery = deliveries[provider];
@@ -84,6 +97,7 @@ process.stdout.write(
     firstDelivery,
     secondDelivery,
     otherType,
+    idleLoop,
     doneMs,
   })}\n`,
 );

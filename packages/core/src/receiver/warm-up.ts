@@ -1,5 +1,5 @@
 import { ACCEPTED } from '../http/error-response.js';
-import type { ProviderDefinition } from '../providers/provider-definition.js';
+import type { ProviderDefinition, WarmUpDelivery } from '../providers/provider-definition.js';
 import type { Acknowledger } from './acknowledge-now.js';
 import { createPipeline } from './pipeline.js';
 import { receiveDelivery } from './receive-delivery.js';
@@ -14,6 +14,9 @@ interface QueuedWarmUp {
   readonly provider: ProviderDefinition<unknown>;
   readonly settle: (outcomes: readonly WarmUpOutcome[]) => void;
   postponedMs: number;
+  /** The deliveries not yet run, once the first turn has asked the provider for them. */
+  pending: WarmUpDelivery[] | undefined;
+  readonly outcomes: WarmUpOutcome[];
 }
 
 // By validator, not by definition: a copy of a definition (as tests make, to count calls) shares what
@@ -35,8 +38,8 @@ const MAX_POSTPONE_MS = 1000;
  * Queues `warmUp` for the provider once per process (`undefined` when it is warm or queued already)
  * and returns the promise of its outcomes. Nothing waits for it: construction stays as fast as it was,
  * and a server cannot receive a request before it has listened, which takes the event loop at least a
- * turn. The queue runs one provider per timer turn (about 5.5 ms each), so I/O is served between them,
- * and only when no delivery is under way: a delivery that arrives first never waits for a warm-up, and
+ * turn. The queue runs one sample delivery per timer turn (the first of a process ~5-6 ms, later ones
+ * 1-3 ms), so I/O is served between them, and only when no delivery is under way: a delivery that arrives first never waits for a warm-up, and
  * one that goes through every stage makes its provider's warm-up unnecessary. Timers are unref'd, so a
  * script that builds a receiver and exits is not held up. A failed warm-up changes nothing but the
  * first delivery's speed, so it settles with no outcomes.
@@ -45,7 +48,7 @@ export function scheduleWarmUp(provider: ProviderDefinition<unknown>): Promise<r
   const { validator } = provider;
   if (warm.has(validator) || queued.has(validator) || provider.warmUpDeliveries === undefined) return undefined;
   queued.add(validator);
-  const promise = new Promise<readonly WarmUpOutcome[]>((settle) => queue.push({ provider, settle, postponedMs: 0 }));
+  const promise = new Promise<readonly WarmUpOutcome[]>((settle) => queue.push({ provider, settle, postponedMs: 0, pending: undefined, outcomes: [] }));
   nextTurn(0);
   return promise;
 }
@@ -78,16 +81,29 @@ async function turn(): Promise<void> {
   timerSet = false;
   const next = queue[0];
   if (next === undefined) return;
-  if (!warm.has(next.provider.validator) && deliveriesInFlight > 0) {
+  const { provider } = next;
+  const done = warm.has(provider.validator);
+  if (!done && deliveriesInFlight > 0) {
     next.postponedMs = Math.min(Math.max(next.postponedMs * 2, FIRST_POSTPONE_MS), MAX_POSTPONE_MS);
     nextTurn(next.postponedMs);
     return;
   }
-  queue.shift();
-  queued.delete(next.provider.validator);
-  const outcomes = warm.has(next.provider.validator) ? [] : await warmUp(next.provider).catch(() => []);
-  warm.add(next.provider.validator);
-  next.settle(outcomes);
+  let failed = false;
+  if (!done) {
+    try {
+      next.pending ??= [...(provider.warmUpDeliveries?.() ?? [])];
+      const delivery = next.pending.shift();
+      if (delivery !== undefined) next.outcomes.push(await warmUpDelivery(provider, delivery));
+    } catch {
+      failed = true;
+    }
+  }
+  if (done || failed || next.pending === undefined || next.pending.length === 0) {
+    queue.shift();
+    queued.delete(provider.validator);
+    warm.add(provider.validator);
+    next.settle(failed ? [] : next.outcomes);
+  }
   nextTurn(0);
 }
 
@@ -99,18 +115,22 @@ async function turn(): Promise<void> {
  * delivery; the first delivery of a type the warm-up did not cover still builds that type's checks.
  */
 export async function warmUp(provider: ProviderDefinition<unknown>): Promise<readonly WarmUpOutcome[]> {
-  const pipeline = createPipeline(provider, { authenticators: [] });
   const outcomes: WarmUpOutcome[] = [];
+  for (const delivery of provider.warmUpDeliveries?.() ?? []) outcomes.push(await warmUpDelivery(provider, delivery));
+  return outcomes;
+}
+
+/** One warm-up delivery through the pipeline; rejects as the pipeline would refuse it. */
+async function warmUpDelivery(provider: ProviderDefinition<unknown>, { headers, body }: WarmUpDelivery): Promise<WarmUpOutcome> {
+  let outcome: WarmUpOutcome | undefined;
   const acknowledger: Acknowledger = {
     keepsText: false,
     async acknowledge({ received, quarantine }) {
       if (quarantine === undefined) provider.toEvent(received);
-      outcomes.push({ type: received.type, conforming: quarantine === undefined && received.drift === undefined });
+      outcome = { type: received.type, conforming: quarantine === undefined && received.drift === undefined };
       return ACCEPTED;
     },
   };
-  for (const { headers, body } of provider.warmUpDeliveries?.() ?? []) {
-    await receiveDelivery(pipeline, { method: 'POST', headers, body: { kind: 'buffer', buffer: body } }, acknowledger);
-  }
-  return outcomes;
+  await receiveDelivery(createPipeline(provider, { authenticators: [] }), { method: 'POST', headers, body: { kind: 'buffer', buffer: body } }, acknowledger);
+  return outcome!;
 }

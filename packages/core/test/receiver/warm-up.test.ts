@@ -10,6 +10,8 @@ import { vitalProvider } from '../../src/providers/vital/index.js';
 import { createThryveReceiver } from '../../src/receiver/thryve-receiver.js';
 import { deliveryUnderWay, scheduleWarmUp, warmUp } from '../../src/receiver/warm-up.js';
 import { SchemaValidator } from '../../src/validation/schema-validator.js';
+import { thryveConformance } from '../../src/providers/thryve/generated/conformance.js';
+import { thryveGate } from '../../src/providers/thryve/generated/gate.js';
 import { createMemoryStore } from '../../src/stores/index.js';
 
 describe('each provider’s warm-up deliveries', () => {
@@ -97,7 +99,7 @@ describe('scheduleWarmUp', () => {
     expect([samples(), other.samples()]).toEqual([0, 0]);
   });
 
-  it('warms one provider per timer turn, so the event loop serves I/O between them', async () => {
+  it('warms one provider after the other, so the event loop serves I/O between them', async () => {
     let secondWhenFirstYielded = -1;
     const second = countingProvider();
     const first = countingProvider(() => setImmediate(() => (secondWhenFirstYielded = second.samples())));
@@ -106,6 +108,25 @@ describe('scheduleWarmUp', () => {
     expect(second.samples()).toBe(1);
     // The check phase ran after the first warm-up and before the second.
     expect(secondWhenFirstYielded).toBe(0);
+  });
+
+  it('runs one sample delivery per timer turn: the first of a process costs the most, so none runs beside it', async () => {
+    let events = 0;
+    let eventsWhenFirstYielded = -1;
+    const provider: ProviderDefinition<unknown> = {
+      ...thryveProvider,
+      validator: new SchemaValidator({ gate: thryveGate, conformance: thryveConformance }),
+      toEvent: (context) => {
+        events += 1;
+        if (events === 1) setImmediate(() => (eventsWhenFirstYielded = events));
+        return thryveProvider.toEvent(context);
+      },
+    };
+    const outcomes = await scheduleWarmUp(provider);
+    expect(outcomes?.map((outcome) => outcome.type)).toEqual(['event.data.epoch.create', 'event.data.daily.create']);
+    expect(events).toBe(2);
+    // The check phase ran between the two deliveries.
+    expect(eventsWhenFirstYielded).toBe(1);
   });
 
   it('a receiver’s warm-up reaches none of its handlers, its store, its logger or onError', async () => {
