@@ -473,7 +473,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
  * cannot wait: Node runs a timer of more than MAX_TIMER_MS (about 24.8 days) after 1 ms instead.
  */
 export function validateDispatcherOptions(options: Partial<Omit<DispatcherOptions, 'store' | 'dispatch'>>): void {
-  for (const name of ['leaseMs', 'pollIntervalMs', 'maxAttempts', 'concurrency', 'maxQueued', 'handlerTimeoutMs'] as const) {
+  for (const name of ['maxAttempts', 'concurrency', 'maxQueued'] as const) {
     const value = options[name];
     if (value !== undefined) positiveInteger(name, value);
   }

@@ -15,7 +15,7 @@ import { createPipeline } from './pipeline.js';
 import { receiveDelivery } from './receive-delivery.js';
 import type { Receiver } from './receiver.js';
 import type { CommonReceiverOptions } from './receiver-options.js';
-import { deliveryUnderWay, scheduleWarmUp } from './warm-up.js';
+import { deliveryFinished, deliveryStarted, scheduleWarmUp } from './warm-up.js';
 
 export interface CreateReceiverOptions extends CommonReceiverOptions {
   /** Every scheme must pass. Provider factories build these from their own options. */
@@ -93,7 +93,7 @@ export function createReceiver<
     provider: provider.name,
     worker: inbox?.worker,
     async handle(request) {
-      const finished = deliveryUnderWay(provider);
+      deliveryStarted();
       let completed = false;
       try {
         const response = await receiveDelivery(pipeline, request, acknowledger);
@@ -107,7 +107,7 @@ export function createReceiver<
         const { body } = request;
         return errorResponse(refusal, { bodyUnread: body.kind === 'stream' && !body.stream.readableEnded });
       } finally {
-        finished(completed);
+        deliveryFinished(provider, completed);
       }
     },
     async close(closeOptions) {

@@ -53,16 +53,15 @@ export function scheduleWarmUp(provider: ProviderDefinition<unknown>): Promise<r
   return promise;
 }
 
-/**
- * Counts a delivery as under way until the returned function is called; `completed` says whether it
- * went through every stage (then its provider is warm and needs no warm-up).
- */
-export function deliveryUnderWay(provider: ProviderDefinition<unknown>): (completed: boolean) => void {
+/** Counts a delivery as under way until `deliveryFinished`. */
+export function deliveryStarted(): void {
   deliveriesInFlight += 1;
-  return (completed) => {
-    deliveriesInFlight -= 1;
-    if (completed) warm.add(provider.validator);
-  };
+}
+
+/** Ends `deliveryStarted`; `completed`: it went through every stage, so its provider is warm and needs no warm-up. */
+export function deliveryFinished(provider: ProviderDefinition<unknown>, completed: boolean): void {
+  deliveriesInFlight -= 1;
+  if (completed) warm.add(provider.validator);
 }
 
 function nextTurn(delayMs: number): void {

@@ -74,6 +74,8 @@ const DEFAULT_WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
 const DEFAULT_OPEN_TIMEOUT_MS = 60_000;
 /** The longest single blocking wait for that lock while opening; between waits the event loop runs. */
 const OPEN_BUSY_WAIT_MS = 20;
+/** Opening waits for the lock in blocking waits of OPEN_BUSY_WAIT_MS with pauses of up to 50 ms between. */
+const OPENING = { maxPauseMs: 50 } as const;
 
 /**
  * Opens (and migrates) the embedded durable store: one SQLite file in WAL mode with
@@ -103,9 +105,9 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
     // Another process may be migrating the file (11.6 s for 200,000 rows of an older schema): wait for
     // it on a timer, never blocking the event loop for more than a few milliseconds at a time.
     db.exec(`PRAGMA busy_timeout = ${OPEN_BUSY_WAIT_MS}`);
-    const wal = await whenUnlocked(openTimeoutMs, () => opened.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal');
+    const wal = await whileLocked(openTimeoutMs, () => opened.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode === 'wal', OPENING);
     db.exec('PRAGMA synchronous = FULL');
-    await whenUnlocked(openTimeoutMs, () => migrateSqlite(opened));
+    await whileLocked(openTimeoutMs, () => migrateSqlite(opened), OPENING);
     // From now on a lock held elsewhere fails at once and is retried on a timer, off the event loop.
     db.exec('PRAGMA busy_timeout = 0');
     const durability = wal ? offloadDurability(db, databasePath(options.filename), driver.name, walSizeLimitBytes) : undefined;
@@ -118,16 +120,22 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
 }
 
 
-/** Runs `step`, and again every 50 ms while another connection's lock refuses it, for up to `waitMs`. */
-async function whenUnlocked<T>(waitMs: number, step: () => T): Promise<T> {
+/**
+ * Runs `step`, and again after a pause (doubling from 1 ms up to `maxPauseMs`) while another
+ * connection's lock refuses it, until `waitMs` has passed; then, or for any other error, throws what
+ * `step` threw. `beforeEach` may throw to stop early (a store closed meanwhile). The pauses are timers,
+ * so the event loop runs while another connection holds the lock.
+ */
+async function whileLocked<T>(waitMs: number, step: () => T, { maxPauseMs = 16, beforeEach = () => {} }: { readonly maxPauseMs?: number; readonly beforeEach?: () => void } = {}): Promise<T> {
   const deadline = Date.now() + waitMs;
-  for (;;) {
+  for (let pause = 1; ; pause = Math.min(pause * 2, maxPauseMs)) {
+    beforeEach();
     try {
       return step();
     } catch (error) {
       if (!isBusy(error) || Date.now() >= deadline) throw error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, pause));
   }
 }
 
@@ -159,17 +167,15 @@ function openStore(
     closed ? Promise.reject(closedError()) : commits.write(operation, work);
   /** Runs a read now; a lock (rare for WAL readers) is retried on a timer until the deadline. */
   const read = async <T>(operation: string, work: () => T): Promise<T> => {
-    const deadline = Date.now() + options.lockWaitMs;
-    for (let delay = 1; ; delay = Math.min(delay * 2, 16)) {
-      if (closed) throw closedError();
-      try {
-        return work();
-      } catch (error) {
-        if (!isBusy(error) || Date.now() >= deadline) {
-          throw new StoreUnavailableError(`The SQLite store could not ${operation}.`, { cause: error });
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay));
+    try {
+      return await whileLocked(options.lockWaitMs, work, {
+        beforeEach: () => {
+          if (closed) throw closedError();
+        },
+      });
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(`The SQLite store could not ${operation}.`, { cause: error });
     }
   };
   const changed = (result: { changes: number | bigint }): boolean => Number(result.changes) > 0;

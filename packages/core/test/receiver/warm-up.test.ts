@@ -8,7 +8,7 @@ import { thryveProvider } from '../../src/providers/thryve/index.js';
 import { THRYVE_WARM_UP_FRAME } from '../../src/providers/thryve/warm-up.js';
 import { vitalProvider } from '../../src/providers/vital/index.js';
 import { createThryveReceiver } from '../../src/receiver/thryve-receiver.js';
-import { deliveryUnderWay, scheduleWarmUp, warmUp } from '../../src/receiver/warm-up.js';
+import { deliveryFinished, deliveryStarted, scheduleWarmUp, warmUp } from '../../src/receiver/warm-up.js';
 import { SchemaValidator } from '../../src/validation/schema-validator.js';
 import { thryveConformance } from '../../src/providers/thryve/generated/conformance.js';
 import { thryveGate } from '../../src/providers/thryve/generated/gate.js';
@@ -78,23 +78,25 @@ describe('scheduleWarmUp', () => {
 
   it('waits while any delivery is under way, so no delivery ever waits for a warm-up', async () => {
     const { provider, samples } = countingProvider();
-    const finished = deliveryUnderWay(countingProvider().provider);
+    deliveryStarted();
     const warmUpDone = scheduleWarmUp(provider);
     await sleep(80);
     expect(samples()).toBe(0);
-    finished(false);
+    deliveryFinished(countingProvider().provider, false);
     await warmUpDone;
     expect(samples()).toBe(1);
   });
 
   it('skips a provider whose delivery went through every stage: it is warm already', async () => {
     const { provider, samples } = countingProvider();
-    deliveryUnderWay(provider)(true);
+    deliveryStarted();
+    deliveryFinished(provider, true);
     expect(scheduleWarmUp(provider)).toBeUndefined();
     // Queued before its delivery completed: settles without running.
     const other = countingProvider();
     const queuedFirst = scheduleWarmUp(other.provider);
-    deliveryUnderWay(other.provider)(true);
+    deliveryStarted();
+    deliveryFinished(other.provider, true);
     await expect(queuedFirst).resolves.toEqual([]);
     expect([samples(), other.samples()]).toEqual([0, 0]);
   });
