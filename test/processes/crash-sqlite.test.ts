@@ -153,6 +153,7 @@ describe('SIGKILL while handlers run, restart on the same SQLite file', () => {
         // Run 1 had at most 4 deliveries per provider worker (Thryve, Vital) in flight when killed.
         maxRedispatched: 8,
         effectsPrinted: true,
+        recordsStored: true,
       });
       console.warn(`[crash 300] ${JSON.stringify({ ...summary, handledBeforeKill: handledInFirst.size, acknowledgedBeforeKill })}`);
     } finally {
@@ -212,6 +213,7 @@ describe('the Express example, SIGKILLed mid-way through 1,000 deliveries with d
         // Three provider workers of at most 4 in-flight deliveries each in the killed process.
         maxRedispatched: 12,
         effectsPrinted: false,
+        recordsStored: false,
       });
       console.warn(`[example 1000] ${JSON.stringify({ ...summary, acknowledgedBeforeKill, handledBeforeKill, leasesOfKilledProcess: leftLeased })}`);
     } finally {

@@ -138,6 +138,7 @@ describe.skipIf(server === undefined)('two app processes sharing one PostgreSQL'
         processes,
         maxRedispatched: 0,
         effectsPrinted: true,
+        recordsStored: true,
       });
       console.warn(`[postgres two processes] ${JSON.stringify({ ...summary, deliveriesSent, sendMs, ackedBy, handledPerProcess })}`);
     } finally {

@@ -53,6 +53,11 @@ export interface InboxExpectations {
   readonly maxRedispatched: number;
   /** Whether effect lines were printed (the inbox server does; the examples do not). */
   readonly effectsPrinted: boolean;
+  /**
+   * Whether the app keeps records (`storeRecords: true`: the inbox server does; the examples, as
+   * shipped, do not). Without, the store must hold none of the deliveries' records.
+   */
+  readonly recordsStored: boolean;
 }
 
 export interface InboxSummary {
@@ -120,6 +125,15 @@ export async function expectInboxConsistent(store: WebhookStore, expected: Inbox
   }
 
   const newest = newestByRecord(expected.deliveries);
+  if (!expected.recordsStored) {
+    const kept: string[] = [];
+    for (const [id, { record }] of newest) {
+      const stored = await store.getRecords({ provider: record.provider, userId: record.userId, kind: record.kind });
+      if (stored.some((candidate) => candidate.key === record.key)) kept.push(id);
+    }
+    expect(kept, 'records kept by an app that does not store records').toEqual([]);
+    return { acknowledged: expected.acknowledged.size, handledLines: handledLineCount(handled), handledTwice: twice.length, appliedEffects: 0, records: 0, totalRevisions: 0 };
+  }
   const versionsByRecord = new Map<string, Set<number>>();
   for (const delivery of expected.deliveries) {
     const id = identityString(delivery.record);
@@ -164,10 +178,14 @@ export async function expectInboxConsistent(store: WebhookStore, expected: Inbox
 
   return {
     acknowledged: expected.acknowledged.size,
-    handledLines: [...handled.values()].reduce((sum, names) => sum + names.length, 0),
+    handledLines: handledLineCount(handled),
     handledTwice: twice.length,
     appliedEffects: [...appliedByRecord.values()].reduce((sum, n) => sum + n, 0),
     records: newest.size,
     totalRevisions,
   };
+}
+
+function handledLineCount(handled: ReadonlyMap<string, readonly string[]>): number {
+  return [...handled.values()].reduce((sum, names) => sum + names.length, 0);
 }

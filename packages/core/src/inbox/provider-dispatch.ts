@@ -42,8 +42,8 @@ export interface ProviderDispatch {
 
 /**
  * Dispatching one provider's deliveries: build the event (the same classification as at receipt,
- * with the same stored context, so both paths build the same event), upsert its records unless
- * `storeRecords` is `false` (a no-op when replayed, so record effects happen once however often the
+ * with the same stored context, so both paths build the same event), upsert its records when
+ * `storeRecords` is `true` (a no-op when replayed, so record effects happen once however often the
  * delivery is dispatched), then run the handlers. A failing handler rejects with `HandlersFailed`, and
  * the dispatcher retries with backoff or marks the delivery dead.
  */
@@ -53,7 +53,7 @@ export function providerDispatch<EventMap, Event extends { readonly type: string
   hub: EventHub<EventMap>,
   options: { readonly storeRecords?: boolean } = {},
 ): ProviderDispatch {
-  const storeRecords = options.storeRecords !== false;
+  const storeRecords = options.storeRecords === true;
   async function dispatch(delivery: ClassifiedDelivery<Event>, receivedAt: Date): Promise<void> {
     if (storeRecords && delivery.kind === 'event') await upsertInChunks(store, provider.name, delivery.event.records, receivedAt);
     const failures = await runHandlers(hub, provider.name, delivery);

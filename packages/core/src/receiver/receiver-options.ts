@@ -59,10 +59,12 @@ export interface CommonReceiverOptions {
    */
   readonly bodyRetentionMs?: number;
   /**
-   * Whether the worker upserts each event's records (`event.records`: Thryve data points, Terra and
-   * Vital summaries, Vital timeseries samples) into the store before the handlers run, for
-   * `store.getRecords` (only with `store`). Default `true`. Turn it off when nothing reads them: a Vital
-   * timeseries delivery is about 25 rows, a third of what the SQLite store spends per delivery.
+   * Whether the worker also upserts each event's records (`event.records`: Thryve data points, Terra
+   * and Vital summaries, Vital timeseries samples) into the store before the handlers run, keeping the
+   * newest version of each for `store.getRecords` (only with `store`). Default `false`: the inbox does
+   * not need them, and they cost more than the inbox itself (a Vital timeseries delivery is about 25
+   * rows, against one for the delivery). Turn it on when the app reads `store.getRecords` instead of
+   * writing `event.records` to its own tables.
    */
   readonly storeRecords?: boolean;
   /**

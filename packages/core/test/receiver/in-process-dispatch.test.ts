@@ -46,7 +46,8 @@ function countingStore(): { store: WebhookStore; claims: ClaimOptions[]; upserts
 
 function thryve(store: WebhookStore, worker: WorkerOptions = {}): Receiver<ThryveEventMap> {
   // A poll interval of an hour: anything dispatched within a test was dispatched without polling.
-  const receiver = createThryveReceiver({ secret: SECRET, store, worker: { pollIntervalMs: HOUR, ...worker } });
+  // Records on, so the tests see that the in-process path upserts them as the poller's does.
+  const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords: true, worker: { pollIntervalMs: HOUR, ...worker } });
   receivers.push(receiver as Receiver<unknown>);
   return receiver;
 }

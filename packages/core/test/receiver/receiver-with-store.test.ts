@@ -17,10 +17,11 @@ afterEach(async () => {
   await Promise.all(receivers.splice(0).map((r) => r.close({ graceful: false })));
 });
 
-function thryve(store: WebhookStore, worker: { maxAttempts?: number } | false = {}): Receiver<ThryveEventMap> {
+function thryve(store: WebhookStore, worker: { maxAttempts?: number } | false = {}, storeRecords?: boolean): Receiver<ThryveEventMap> {
   const receiver = createThryveReceiver({
     secret: SECRET,
     store,
+    storeRecords,
     // The tests drive the worker with drain(), so it must not start polling on its own.
     worker: worker === false ? false : { ...worker, autoStart: false, backoff: { baseMs: 1, maxMs: 1 } },
   });
@@ -71,9 +72,9 @@ describe('a receiver with a store', () => {
     ]);
   });
 
-  it('upserts the records once even when handlers fail and the delivery is retried', async () => {
+  it('with storeRecords: true, upserts the records once even when handlers fail and the delivery is retried', async () => {
     const store = createMemoryStore();
-    const receiver = thryve(store, { maxAttempts: 5 });
+    const receiver = thryve(store, { maxAttempts: 5 }, true);
     let calls = 0;
     receiver.on('event.data.epoch.create', () => {
       calls += 1;
@@ -89,9 +90,9 @@ describe('a receiver with a store', () => {
     for (const record of records) expect(record.revision).toBe(1);
   });
 
-  it('with storeRecords: false, handlers still get the event and its records, and the store keeps none', async () => {
+  it.each([undefined, false])('with storeRecords: %s, handlers still get the event and its records, and the store keeps none', async (storeRecords) => {
     const store = createMemoryStore();
-    const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords: false, worker: { autoStart: false } });
+    const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords, worker: { autoStart: false } });
     receivers.push(receiver as Receiver<unknown>);
     const seen: number[] = [];
     receiver.on('event.data.epoch.create', (event) => void seen.push(event.records.length));
