@@ -223,7 +223,7 @@ export interface WebhookStore {
     records: readonly RecordRef[],
     options?: UpsertRecordsOptions,
   ): Promise<{ applied: number }>;
-  /** The stored records of one user, ordered by kind then key. */
+  /** The stored records of one user, ordered by kind then key (receivers write them only with `storeRecords: true`). */
   getRecords(query: {
     readonly provider: ProviderName;
     readonly userId: string;
