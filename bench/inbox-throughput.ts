@@ -67,6 +67,12 @@ interface Settings {
   readonly cpuProfDir: string | undefined;
 }
 
+/** A window's longest GC pause, its kind, and the share of the window spent in GC pauses. */
+function gcText(window: DelayWindow | undefined): string {
+  if (window === undefined || window.gcMaxMs === null || window.gcMaxMs === undefined) return 'n/a';
+  return `${fixed(window.gcMaxMs, 1)} (${window.gcLongestKind}); ${Math.round((100 * window.gcTotalMs) / (window.seconds * 1000))} %`;
+}
+
 /** The deadline of issue 8's "handled": the backlog drained within this long after the load ends. */
 const DRAIN_TARGET_SECONDS = 5;
 
@@ -209,7 +215,7 @@ async function measure(spec: SubjectSpec, servers: readonly ServerProcess[], pat
   };
   log(
     `  ${spec.id}: ${whole(ackRps)} acks/s, ${whole(figures.handledDuringLoadRps ?? NaN)} handled/s during load, drain ${drainSeconds === undefined ? `not done in ${settings.drainMaxSeconds} s (${unhandled} unhandled)` : `${fixed(drainSeconds, 2)} s`}, ` +
-      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms`,
+      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms, longest GC pause ${delayUnderLoad.map(gcText).join(' / ')}`,
   );
   return figures;
 }
@@ -477,6 +483,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     const shortfall = runs.map((f) => (f.unhandledAtTarget === undefined ? '' : String(f.unhandledAtTarget)));
     const eld = runs.map((f) => f.delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / '));
     const cpu = runs.map((f) => f.delayUnderLoad.map((w) => (w === undefined ? 'n/a' : `${Math.round((100 * w.cpuSeconds) / w.seconds)} %`)).join(' / '));
+    const gc = runs.map((f) => f.delayUnderLoad.map(gcText).join(' / '));
     const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRpsFor(spec)));
     const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRpsFor(spec))) : '';
     const wrapped = runs.some((f) => f.load.wrapped) ? ' (pool wrapped: later requests were retries!)' : '';
@@ -494,6 +501,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       vsJson,
       vsHand,
       eld.join(' / ') + warm,
+      gc.join(' / '),
       cpu.join(' / '),
     ]);
   }
@@ -588,7 +596,8 @@ export async function run(options: GroupOptions): Promise<Section> {
         `“acks/s” counts 204s; “handled/s” counts acknowledged deliveries whose line (one JSON line per handled event, the example's contract) arrived before the load ended; ` +
         `“drain” is how long after the load the last acknowledged delivery was handled (issue 8: within ${DRAIN_TARGET_SECONDS} s), and “unhandled at 5 s” the shortfall then. ` +
         'Event-loop delay is `monitorEventLoopDelay` (1 ms resolution, so it includes that interval) inside the app process during the load, injected with `NODE_OPTIONS=--import` ' +
-        '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process, as is “server CPU”, the CPU time of that process over the load ' +
+        '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process, as are the garbage-collection pauses the same preload observes ' +
+        '(the longest, its kind, and all pauses as a share of the load: event-loop delay under load is mostly these) and “server CPU”, the CPU time of that process over the load ' +
         '(100 % = one core busy: a server below it was waiting, on its store, its disk or a starved machine). Baselines run in Express 5 in a process of their own ' +
         '(`children/inbox-baselines.ts`) that stays up, idle, while the examples run: express.json() is measured before the first example subject and after each one, ' +
         'the hand-written route at both ends and next to the no-store subject, and an example subject’s ratios are to the baselines measured right before and right after it.',
@@ -596,7 +605,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     tables: [
       {
         title: 'acks/s, handled/s, drain, ack latency, event-loop delay; ratios to the same run’s baselines',
-        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms', 'server CPU'],
+        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms', 'longest GC pause ms (kind); GC share of the load', 'server CPU'],
         rows,
         align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       },

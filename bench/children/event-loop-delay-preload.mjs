@@ -9,7 +9,7 @@
 // the port answered). Each process writes
 //   <dir>/<pid>.start.json  at start: pid, ppid, argv, Node version (so the harness can tell the app
 //                           process from the package manager and tsx's launcher, which load this too);
-//   <dir>/<pid>.<n>.json    on each SIGUSR2: the delay histogram since the previous one, then resets it,
+//   <dir>/<pid>.<n>.json    on each SIGUSR2: the delay histogram and GC pauses since the previous one, then resets them,
 //                           so the harness cuts windows (start-up / warm-up | load | drain);
 //   <dir>/<pid>.exit.json   at exit: the window still open.
 // A SIGUSR2 listener changes nothing for a process that had none (its default action would kill it).
@@ -20,7 +20,7 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
 import { isMainThread } from 'node:worker_threads';
 
@@ -34,6 +34,25 @@ if (dir && isMainThread) {
   let window = 0;
   let windowStart = performance.now();
   let cpuAtStart = process.cpuUsage();
+  // Garbage-collection pauses in the same windows: event-loop delay under load is mostly these (a
+  // scavenge copies what survives it, so a store that keeps what it receives makes them longer).
+  const GC_KINDS = {
+    [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+    [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+    [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+    [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+  };
+  let gc = { count: 0, totalMs: 0, maxMs: 0, longestKind: null };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      if (entry.duration > gc.maxMs) {
+        gc.maxMs = entry.duration;
+        gc.longestKind = GC_KINDS[entry.detail?.kind] ?? String(entry.detail?.kind);
+      }
+    }
+  }).observe({ entryTypes: ['gc'] });
 
   const snapshot = () => {
     const ms = (ns) => ns / 1e6;
@@ -49,6 +68,10 @@ if (dir && isMainThread) {
       p50Ms: histogram.count === 0 ? null : ms(histogram.percentile(50)),
       p99Ms: histogram.count === 0 ? null : ms(histogram.percentile(99)),
       maxMs: histogram.count === 0 ? null : ms(histogram.max),
+      gcPauses: gc.count,
+      gcTotalMs: gc.totalMs,
+      gcMaxMs: gc.count === 0 ? null : gc.maxMs,
+      gcLongestKind: gc.longestKind,
     };
   };
   const write = (name, value) => {
@@ -86,6 +109,7 @@ if (dir && isMainThread) {
     profile(window);
     write(String(window++), snapshot());
     histogram.reset();
+    gc = { count: 0, totalMs: 0, maxMs: 0, longestKind: null };
     windowStart = performance.now();
     cpuAtStart = process.cpuUsage();
   });

@@ -20,6 +20,12 @@ export interface DelayWindow {
   readonly p99Ms: number | null;
   readonly maxMs: number | null;
   readonly resolutionMs: number;
+  /** Garbage-collection pauses in the window (a PerformanceObserver in the same preload). */
+  readonly gcPauses: number;
+  readonly gcTotalMs: number;
+  readonly gcMaxMs: number | null;
+  /** The kind of the longest pause: scavenge, mark-compact, incremental marking, weak callbacks. */
+  readonly gcLongestKind: string | null;
 }
 
 export interface ServerProcess {

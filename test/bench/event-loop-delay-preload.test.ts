@@ -35,4 +35,23 @@ describe('the benchmark event-loop-delay preload', () => {
     const record = JSON.parse(readFileSync(join(dir, records[0]!), 'utf8')) as { argv: string[] };
     expect(record.argv.at(-1)).toBe(app);
   });
+
+  it('reports the garbage-collection pauses of the window with the event-loop delay', () => {
+    dir = mkdtempSync(join(tmpdir(), 'wearhook-preload-test-'));
+    const app = join(dir, 'app-gc.mjs');
+    // A full collection forced by the app, then a turn for the observer to hear of it before exit.
+    writeFileSync(app, 'globalThis.gc();\nsetTimeout(() => process.exit(0), 100);\n');
+    execFileSync(process.execPath, ['--expose-gc', app], {
+      env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD}`, WEARHOOK_BENCH_ELD_DIR: dir },
+      stdio: 'ignore',
+      timeout: 20_000,
+    });
+    const exits = readdirSync(dir).filter((file) => file.endsWith('.exit.json'));
+    expect(exits).toHaveLength(1);
+    const window = JSON.parse(readFileSync(join(dir, exits[0]!), 'utf8')) as { gcPauses: number; gcTotalMs: number; gcMaxMs: number | null; gcLongestKind: string | null };
+    expect(window.gcPauses).toBeGreaterThanOrEqual(1);
+    expect(window.gcMaxMs).toBeGreaterThan(0);
+    expect(window.gcTotalMs).toBeGreaterThanOrEqual(window.gcMaxMs!);
+    expect(['mark-compact', 'scavenge', 'incremental marking', 'weak callbacks']).toContain(window.gcLongestKind);
+  });
 });
