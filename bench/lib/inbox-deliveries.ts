@@ -1,7 +1,7 @@
 // Distinct signed Vital deliveries for the end-to-end inbox benchmark: every request a NEW delivery
-// (its own svix-id, its own user, so its own records), signed the way Svix signs, with the current
-// time (the example app checks signatures against the real clock, with Standard Webhooks' 5-minute
-// tolerance, so a pool is made right before the subject that uses it).
+// (its own svix-id and user: its own records, for an app that stores them), signed the way Svix
+// signs, with the current time (the example app checks signatures against the real clock, with
+// Standard Webhooks' 5-minute tolerance, so a pool is made right before the subject that uses it).
 //
 // Bodies are not kept: 2.5 KB × hundreds of thousands would be most of the load generator's memory.
 // A body is rebuilt from a template on each request (one small copy), and only its signature is

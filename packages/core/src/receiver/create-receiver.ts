@@ -46,6 +46,7 @@ export function createReceiver<
         `from the ${provider.name} dashboard, or set allowUnauthenticated: true if unauthenticated delivery is really intended.`,
     );
   }
+  checkStoreRecords(provider.name, options);
   const pipeline = createPipeline(provider, options);
   void scheduleWarmUp(provider);
   const log = new DeliveryLog(options.logger);
@@ -120,4 +121,18 @@ export function createReceiver<
 /** The no-store `handlerTimeoutMs`, checked as the worker's is: a positive integer a timer can wait. */
 function handlerTimeout(value: number | undefined): number | undefined {
   return value === undefined ? undefined : timerMilliseconds('wearhook: handlerTimeoutMs', value);
+}
+
+/**
+ * `storeRecords` is opt-in: a truthy non-boolean from untyped config (`'true'`, `1`) would otherwise
+ * leave records off without a word, and `true` without a store would write them nowhere.
+ */
+function checkStoreRecords(providerName: string, options: CommonReceiverOptions): void {
+  const { storeRecords } = options;
+  if (storeRecords !== undefined && typeof storeRecords !== 'boolean') {
+    throw new TypeError(`wearhook: the ${providerName} receiver's storeRecords must be true or false, got ${JSON.stringify(storeRecords)}.`);
+  }
+  if (storeRecords === true && options.store === undefined) {
+    throw new TypeError(`wearhook: the ${providerName} receiver has storeRecords: true but no store to write the records to. Pass a store, or drop storeRecords.`);
+  }
 }

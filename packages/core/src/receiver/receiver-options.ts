@@ -64,7 +64,9 @@ export interface CommonReceiverOptions {
    * newest version of each for `store.getRecords` (only with `store`). Default `false`: the inbox does
    * not need them, and they cost more than the inbox itself (a Vital timeseries delivery is about 25
    * rows, against one for the delivery). Turn it on when the app reads `store.getRecords` instead of
-   * writing `event.records` to its own tables.
+   * writing `event.records` to its own tables. It takes effect where deliveries are dispatched: set it
+   * on every receiver of the provider in every process that runs a worker on the store (a retry is
+   * dispatched by whichever worker claims it). `true` without `store` is refused.
    */
   readonly storeRecords?: boolean;
   /**

@@ -44,10 +44,11 @@ function countingStore(): { store: WebhookStore; claims: ClaimOptions[]; upserts
   return { store, claims, upserts: () => upserts };
 }
 
-function thryve(store: WebhookStore, worker: WorkerOptions = {}): Receiver<ThryveEventMap> {
+function thryve(store: WebhookStore, worker: WorkerOptions = {}, storeRecords = true): Receiver<ThryveEventMap> {
   // A poll interval of an hour: anything dispatched within a test was dispatched without polling.
-  // Records on, so the tests see that the in-process path upserts them as the poller's does.
-  const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords: true, worker: { pollIntervalMs: HOUR, ...worker } });
+  // Records on unless said otherwise, so the tests see that the in-process path upserts them as the
+  // poller's does.
+  const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords: storeRecords || undefined, worker: { pollIntervalMs: HOUR, ...worker } });
   receivers.push(receiver as Receiver<unknown>);
   return receiver;
 }
@@ -101,6 +102,21 @@ describe('in-process dispatch', () => {
     expect(await stateOf(store, delivery)).toMatchObject({ attempts: 1, leaseOwner: undefined });
     // The in-process path upserts the event's records, as the poller's does.
     expect(upserts()).toBe(1);
+  });
+
+  it('upserts no records on the in-process path by default (storeRecords unset)', async () => {
+    const { store, claims, upserts } = countingStore();
+    const receiver = thryve(store, {}, false);
+    await until(() => claims.length === 1);
+    const handled: number[] = [];
+    receiver.on('event.data.epoch.create', (event) => void handled.push(event.records.length));
+    const delivery = epoch();
+    expect((await receiver.handle(asRequest(delivery))).status).toBe(204);
+    await until(async () => (await stateOf(store, delivery))?.state === 'completed');
+    expect(claims).toHaveLength(1); // dispatched in process, not polled
+    expect(handled).toHaveLength(1);
+    expect(handled[0]).toBeGreaterThan(0); // the handler still gets the event's records
+    expect(upserts()).toBe(0);
   });
 
   it('neither parses nor validates the delivery again, and builds its event once', async () => {

@@ -90,6 +90,14 @@ describe('a receiver with a store', () => {
     for (const record of records) expect(record.revision).toBe(1);
   });
 
+  it('refuses a storeRecords that is not a boolean, and storeRecords: true without a store', () => {
+    expect(() => createThryveReceiver({ secret: SECRET, store: createMemoryStore(), storeRecords: 'true' as never, worker: false })).toThrow(
+      /storeRecords must be true or false, got "true"/,
+    );
+    expect(() => createThryveReceiver({ secret: SECRET, storeRecords: true })).toThrow(/storeRecords: true but no store/);
+    expect(() => createThryveReceiver({ secret: SECRET, storeRecords: false })).not.toThrow();
+  });
+
   it.each([undefined, false])('with storeRecords: %s, handlers still get the event and its records, and the store keeps none', async (storeRecords) => {
     const store = createMemoryStore();
     const receiver = createThryveReceiver({ secret: SECRET, store, storeRecords, worker: { autoStart: false } });
