@@ -8,11 +8,13 @@ export type SqliteRow = Record<string, unknown>;
 export interface SqliteStatement {
   /**
    * Named parameters in an object, or positional ones as arguments. Positional binding costs about
-   * half as much per call (no lookup of each name), which counts for statements run once per record.
+   * half as much per call (no lookup of each name), which counts for statements run once per
+   * delivery or record.
    */
   run(parameters?: Record<string, SqliteValue>): { changes: number | bigint };
   run(...positional: SqliteValue[]): { changes: number | bigint };
   get(parameters?: Record<string, SqliteValue>): SqliteRow | undefined;
+  get(...positional: SqliteValue[]): SqliteRow | undefined;
   all(parameters?: Record<string, SqliteValue>): SqliteRow[];
 }
 

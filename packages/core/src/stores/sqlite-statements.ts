@@ -1,16 +1,19 @@
 /**
  * Every statement the SQLite store runs, by name, so the query-plan test can EXPLAIN exactly these.
- * Named parameters (`$name`) throughout.
+ * Named parameters (`$name`), except in the statements run once per delivery or record: those take
+ * numbered ones, bound by position, since binding by name cost ~9 µs more per delivery (insert plus
+ * completion in batches of 16: 21.8-30.5 against 12.4-14.1 µs, Node 20, @photostructure/sqlite).
  */
 const leasedBy = `id = $id AND state = 'pending' AND lease_owner = $worker`;
 
 export const SQLITE_STATEMENTS = {
+  // ?1 provider, ?2 delivery_key, ?3 event_type, ?4 state, ?5 body, ?6 issues, ?7 context, ?8 drift,
+  // ?9 received_at (also the first attempt's due time), ?10 lease_owner, ?11 lease_until, ?12 attempts.
   insertDelivery: `
     INSERT INTO wearhook_deliveries
       (provider, delivery_key, event_type, state, body, issues, context, drift, received_at, next_attempt_at,
        lease_owner, lease_until, attempts)
-    VALUES ($provider, $delivery_key, $event_type, $state, $body, $issues, $context, $drift, $received_at,
-       $next_attempt_at, $lease_owner, $lease_until, $attempts)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)
     ON CONFLICT (provider, delivery_key) DO NOTHING
     RETURNING id`,
   // One statement, so the write lock makes the claim exclusive across connections and processes.
@@ -24,11 +27,12 @@ export const SQLITE_STATEMENTS = {
       ORDER BY next_attempt_at, id
       LIMIT $limit)
     RETURNING *`,
+  // ?1 state, ?2 error, ?3 now, ?4 id, ?5 worker.
   finish: `
     UPDATE wearhook_deliveries
-    SET state = $state, last_error = coalesce($error, last_error), finished_at = $now,
+    SET state = ?1, last_error = coalesce(?2, last_error), finished_at = ?3,
         lease_owner = NULL, lease_until = NULL
-    WHERE ${leasedBy}`,
+    WHERE id = ?4 AND state = 'pending' AND lease_owner = ?5`,
   retry: `
     UPDATE wearhook_deliveries
     SET next_attempt_at = $retry_at, last_error = $error, lease_owner = NULL, lease_until = NULL

@@ -187,24 +187,23 @@ function openStore(
       // NUL too: @photostructure/sqlite truncates bound strings at U+0000, and either driver may open the file.
       const unstorable = unstorableLabel(delivery, { forbidNul: true });
       if (unstorable !== undefined) return Promise.reject(unstorable);
-      const receivedAt = delivery.receivedAt.getTime();
-      const row = {
-        provider: delivery.provider,
-        delivery_key: delivery.deliveryKey,
-        event_type: delivery.eventType,
-        state: delivery.state,
-        body: delivery.body,
-        issues: toJson(delivery.issues),
-        context: toJson(delivery.context),
-        drift: toJson(delivery.drift),
-        received_at: receivedAt,
-        next_attempt_at: receivedAt,
-        lease_owner: delivery.lease?.workerId ?? null,
-        lease_until: delivery.lease === undefined ? null : Date.now() + delivery.lease.leaseMs,
-        attempts: delivery.lease === undefined ? 0 : 1,
-      };
+      // In the order of the statement's numbered parameters (sqlite-statements.ts).
+      const row = [
+        delivery.provider,
+        delivery.deliveryKey,
+        delivery.eventType,
+        delivery.state,
+        delivery.body,
+        toJson(delivery.issues),
+        toJson(delivery.context),
+        toJson(delivery.drift),
+        delivery.receivedAt.getTime(),
+        delivery.lease?.workerId ?? null,
+        delivery.lease === undefined ? null : Date.now() + delivery.lease.leaseMs,
+        delivery.lease === undefined ? 0 : 1,
+      ] as const;
       return write('persist the delivery', (): PutResult => {
-        const inserted = sql.insertDelivery.get(row);
+        const inserted = sql.insertDelivery.get(...row);
         return inserted === undefined ? { inserted: false } : { inserted: true, id: String(inserted.id) };
       });
     },
@@ -229,15 +228,15 @@ function openStore(
     },
 
     complete: (id: string, workerId: string, options?: { readonly now?: Date }) => {
-      const parameters = { id: rowId(id), worker: workerId, state: 'completed', error: null, now: nowMs(options) };
-      return write('complete the delivery', () => changed(sql.finish.run(parameters)));
+      const [rowid, now] = [rowId(id), nowMs(options)];
+      return write('complete the delivery', () => changed(sql.finish.run('completed', null, now, rowid, workerId)));
     },
 
     fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) => {
       const dead = 'dead' in outcome;
-      const finish = { id: rowId(id), worker: workerId, state: 'dead', error, now: nowMs(options) };
-      const retry = { id: rowId(id), worker: workerId, retry_at: dead ? 0 : outcome.retryAt.getTime(), error };
-      return write('record the failed attempt', () => changed(dead ? sql.finish.run(finish) : sql.retry.run(retry)));
+      const [rowid, now] = [rowId(id), nowMs(options)];
+      const retry = { id: rowid, worker: workerId, retry_at: dead ? 0 : outcome.retryAt.getTime(), error };
+      return write('record the failed attempt', () => changed(dead ? sql.finish.run('dead', error, now, rowid, workerId) : sql.retry.run(retry)));
     },
 
     release: (id: string, workerId: string) =>
