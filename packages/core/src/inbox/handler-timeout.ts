@@ -17,11 +17,21 @@ export function withTimeout<T>(run: () => Promise<T>, ms: number, consequence = 
   } catch (error) {
     return Promise.reject(error);
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; ${consequence}.`)), ms);
+  // One promise settled by whichever comes first, rather than Promise.race(...).finally(...): this
+  // runs for every delivery, and the race and its cleanup allocated ~1.5 KB more per delivery.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new HandlerTimeoutError(`The handlers did not finish within ${ms} ms; ${consequence}.`)), ms);
     // Not every runtime's timer has unref (a number in Workers and browsers).
     (timer as { unref?: () => void }).unref?.();
+    running.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
 }
