@@ -1,22 +1,38 @@
 // Where the core pipeline's time goes: runs `receiver.handle()` in a loop under `node --cpu-prof` in a
-// child process and prints the functions with the most self and inclusive time. Not part of `pnpm bench`.
-//   tsx --conditions=wearhook:source bench/profile-pipeline.ts [thryve|terra|vital] [seconds]
-// The .cpuprofile is kept in bench/node_modules/.cache/wearhook-bench/profiles (open it in Chrome DevTools).
+// child process and prints the functions with the most self and inclusive time. With --allocations,
+// where its garbage comes from instead: bytes allocated per delivery by function, from V8's sampling
+// heap profiler with collected objects kept (deterministic, unlike time on a shared machine).
+// Not part of `pnpm bench`.
+//   tsx --conditions=wearhook:source bench/profile-pipeline.ts [thryve|terra|vital] [seconds] [--allocations]
+// The profiles are kept in bench/node_modules/.cache/wearhook-bench/profiles (open them in Chrome DevTools).
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { summarizeAllocations } from './lib/allocation-profile.js';
 import { benchPath, CACHE_DIR, runTsForJson } from './lib/child.js';
 import { summarizeProfile } from './lib/cpu-profile.js';
 import { PROVIDERS } from './lib/core-api.js';
 import type { ProviderId } from './lib/fixtures.js';
 
-const requested = process.argv[2] as ProviderId | undefined;
+const allocations = process.argv.includes('--allocations');
+const [requested, seconds = '4'] = process.argv.slice(2).filter((arg) => !arg.startsWith('--')) as [ProviderId | undefined, string | undefined];
 const providers = requested === undefined ? PROVIDERS : [requested];
-const seconds = process.argv[3] ?? '4';
 
 for (const provider of providers) {
   const dir = join(CACHE_DIR, 'profiles', provider);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  if (allocations) {
+    const file = join(dir, 'loop.heapprofile');
+    const result = await runTsForJson<{ us: number; count: number }>(benchPath('children', 'handle-loop.ts'), {
+      args: [provider, seconds],
+      env: { ...process.env, WEARHOOK_BENCH_ALLOCATIONS: file },
+    });
+    const summary = summarizeAllocations(file, result.count);
+    console.log(`\n${provider}: ${Math.round(summary.bytesPerDelivery)} bytes allocated per delivery over ${result.count} deliveries; ${file}`);
+    console.log('  bytes  function');
+    for (const f of summary.functions.slice(0, 20)) console.log(`  ${Math.round(f.bytes).toString().padStart(5)}  ${f.name}`);
+    continue;
+  }
   const result = await runTsForJson<{ us: number; count: number }>(benchPath('children', 'handle-loop.ts'), {
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
     args: [provider, seconds],

@@ -23,7 +23,8 @@ export interface FunctionCost {
   readonly inclusive: number;
 }
 
-function label(node: ProfileNode): string {
+/** A function as "name path:line", the path relative to the repository (or the package, for dependencies). */
+export function label(node: Pick<ProfileNode, 'callFrame'>): string {
   const { functionName, url, lineNumber } = node.callFrame;
   let where = url;
   if (url.startsWith('file://')) where = relative(REPO_DIR, new URL(url).pathname).replace(/^(?:\.\.\/)*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '');
