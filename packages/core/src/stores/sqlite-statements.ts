@@ -1,19 +1,21 @@
 /**
  * Every statement the SQLite store runs, by name, so the query-plan test can EXPLAIN exactly these.
  * Named parameters (`$name`), except in the statements run once per delivery or record: those take
- * numbered ones, bound by position, since binding by name cost ~9 µs more per delivery (insert plus
- * completion in batches of 16: 21.8-30.5 against 12.4-14.1 µs, Node 20, @photostructure/sqlite).
+ * anonymous `?` placeholders, bound by position, since binding by name cost ~9 µs more per delivery
+ * (insert plus completion in batches of 16: 21.8-30.5 against 12.4-14.1 µs, Node 20,
+ * @photostructure/sqlite). Anonymous, not numbered (`?1`): node:sqlite before Node 22.20 and 24.7
+ * binds no numbered placeholder by position ("column index out of range", nodejs/node#59340).
  */
 const leasedBy = `id = $id AND state = 'pending' AND lease_owner = $worker`;
 
 export const SQLITE_STATEMENTS = {
-  // ?1 provider, ?2 delivery_key, ?3 event_type, ?4 state, ?5 body, ?6 issues, ?7 context, ?8 drift,
-  // ?9 received_at (also the first attempt's due time), ?10 lease_owner, ?11 lease_until, ?12 attempts.
+  // Bound by position: provider, delivery_key, event_type, state, body, issues, context, drift,
+  // received_at, next_attempt_at (the receipt time), lease_owner, lease_until, attempts.
   insertDelivery: `
     INSERT INTO wearhook_deliveries
       (provider, delivery_key, event_type, state, body, issues, context, drift, received_at, next_attempt_at,
        lease_owner, lease_until, attempts)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11, ?12)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (provider, delivery_key) DO NOTHING
     RETURNING id`,
   // One statement, so the write lock makes the claim exclusive across connections and processes.
@@ -27,12 +29,12 @@ export const SQLITE_STATEMENTS = {
       ORDER BY next_attempt_at, id
       LIMIT $limit)
     RETURNING *`,
-  // ?1 state, ?2 error, ?3 now, ?4 id, ?5 worker.
+  // Bound by position: state, error, now, id, worker.
   finish: `
     UPDATE wearhook_deliveries
-    SET state = ?1, last_error = coalesce(?2, last_error), finished_at = ?3,
+    SET state = ?, last_error = coalesce(?, last_error), finished_at = ?,
         lease_owner = NULL, lease_until = NULL
-    WHERE id = ?4 AND state = 'pending' AND lease_owner = ?5`,
+    WHERE id = ? AND state = 'pending' AND lease_owner = ?`,
   retry: `
     UPDATE wearhook_deliveries
     SET next_attempt_at = $retry_at, last_error = $error, lease_owner = NULL, lease_until = NULL
@@ -61,13 +63,12 @@ export const SQLITE_STATEMENTS = {
       WHERE state = 'completed' AND body IS NOT NULL AND received_at < $cutoff
       LIMIT $limit)`,
   getDelivery: `SELECT * FROM wearhook_deliveries WHERE provider = $provider AND delivery_key = $delivery_key`,
-  // The WHERE clause is `outranks` from record-versioning.ts; keep the two in step. Numbered
-  // parameters, bound positionally: it runs once per record, and binding by name made it 1.3-2.2x
-  // slower (163-226 against 99-130 µs per 25 records, Node 20): ?1 provider, ?2 user_id, ?3 kind, ?4 key, ?5 version, ?6 data,
-  // ?7 received_at, ?8 updated_at, the order in which the store's upsertRecords passes them.
+  // The WHERE clause is `outranks` from record-versioning.ts; keep the two in step. Bound by position
+  // (it runs once per record; by name it was 1.3-2.2x slower: 163-226 against 99-130 µs per 25
+  // records, Node 20): provider, user_id, kind, key, version, data, received_at, updated_at.
   upsertRecord: `
     INSERT INTO wearhook_records (provider, user_id, kind, key, version, data, received_at, revision, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8)
+    VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)
     ON CONFLICT (provider, user_id, kind, key) DO UPDATE SET
       version = excluded.version, data = excluded.data, received_at = excluded.received_at,
       revision = revision + 1, updated_at = excluded.updated_at

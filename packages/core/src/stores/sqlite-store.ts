@@ -187,7 +187,7 @@ function openStore(
       // NUL too: @photostructure/sqlite truncates bound strings at U+0000, and either driver may open the file.
       const unstorable = unstorableLabel(delivery, { forbidNul: true });
       if (unstorable !== undefined) return Promise.reject(unstorable);
-      // In the order of the statement's numbered parameters (sqlite-statements.ts).
+      // In the order of the statement's placeholders (sqlite-statements.ts).
       const row = [
         delivery.provider,
         delivery.deliveryKey,
@@ -197,6 +197,7 @@ function openStore(
         toJson(delivery.issues),
         toJson(delivery.context),
         toJson(delivery.drift),
+        delivery.receivedAt.getTime(),
         delivery.receivedAt.getTime(),
         delivery.lease?.workerId ?? null,
         delivery.lease === undefined ? null : Date.now() + delivery.lease.leaseMs,
@@ -294,7 +295,7 @@ function openStore(
       return write('write records', () => {
         let applied = 0;
         for (const record of prepared) {
-          // In the order of the statement's numbered parameters (sqlite-statements.ts).
+          // In the order of the statement's placeholders (sqlite-statements.ts).
           const result = sql.upsertRecord.run(provider, record.userId, record.kind, record.key, record.version ?? null, record.dataJson, receivedAt, updatedAt);
           if (changed(result)) applied += 1;
         }
