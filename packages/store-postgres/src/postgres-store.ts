@@ -4,6 +4,7 @@ import {
   StoreUnavailableError,
   commitFaultFromEnvironment,
   isStorableLabel,
+  newDeliveryRow,
   prepareRecords,
   unstorableLabel,
   type ClaimedDelivery,
@@ -11,6 +12,7 @@ import {
   type DeliveryState,
   type FailOutcome,
   type NewDelivery,
+  type NewDeliveryRow,
   type PreparedRecord,
   type PurgeOptions,
   type PutResult,
@@ -237,20 +239,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
     putIfAbsent: (delivery: NewDelivery) => {
       const unstorable = unstorableLabel(delivery, { forbidNul: true });
       if (unstorable !== undefined) return Promise.reject(unstorable);
-      const row: PutRow = [
-        delivery.provider,
-        delivery.deliveryKey,
-        delivery.eventType,
-        delivery.state,
-        delivery.body,
-        toJson(delivery.issues),
-        toJson(delivery.context),
-        toJson(delivery.drift),
-        delivery.receivedAt,
-        delivery.lease?.workerId ?? null,
-        delivery.lease === undefined ? null : new Date(Date.now() + delivery.lease.leaseMs),
-        delivery.lease === undefined ? 0 : 1,
-      ];
+      const row: PutRow = newDeliveryRow(delivery, (epochMs) => new Date(epochMs));
       return merge('persist the delivery', putKind, row);
     },
 
@@ -432,7 +421,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
 }
 
 /** putIfAbsent's columns, in the order of the insert statement. */
-type PutRow = [string, string, string, string, string, string | null, string | null, string | null, Date, string | null, Date | null, number];
+type PutRow = NewDeliveryRow<Date>;
 type CompleteInput = [id: string, workerId: string, now: Date];
 interface RecordsInput {
   readonly provider: ProviderName;
@@ -460,10 +449,6 @@ function compareStrings(a: string, b: string): number {
 function positiveInteger(value: number, name: string): number {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer.`);
   return value;
-}
-
-function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
 }
 
 function fromJson(value: unknown): unknown {

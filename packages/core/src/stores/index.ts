@@ -20,6 +20,7 @@ export { outranks, prepareRecords, type PreparedRecord, type RecordRank } from '
 export { createMemoryStore } from './memory-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
 export { isStorableLabel, unstorableLabel } from './storable-labels.js';
+export { newDeliveryRow, type NewDeliveryRow } from './delivery-row.js';
 /** Test-only fault injection for store implementations; inert unless NODE_ENV=test (see test-faults.ts). */
 export { commitFaultFromEnvironment, type CommitFault } from './test-faults.js';
 export { loadSqliteDriver, type SqliteDriverName } from './sqlite-driver.js';

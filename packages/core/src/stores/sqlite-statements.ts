@@ -9,12 +9,11 @@
 const leasedBy = `id = $id AND state = 'pending' AND lease_owner = $worker`;
 
 export const SQLITE_STATEMENTS = {
-  // Bound by position: provider, delivery_key, event_type, state, body, issues, context, drift,
-  // received_at, next_attempt_at (the receipt time), lease_owner, lease_until, attempts.
+  // Bound by position: a `NewDeliveryRow` (delivery-row.ts), then next_attempt_at (the receipt time).
   insertDelivery: `
     INSERT INTO wearhook_deliveries
-      (provider, delivery_key, event_type, state, body, issues, context, drift, received_at, next_attempt_at,
-       lease_owner, lease_until, attempts)
+      (provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
+       lease_owner, lease_until, attempts, next_attempt_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT (provider, delivery_key) DO NOTHING
     RETURNING id`,

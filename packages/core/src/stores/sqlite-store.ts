@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import type { ProviderName, RecordRef } from '../events/webhook-event.js';
+import { newDeliveryRow } from './delivery-row.js';
 import { prepareRecords, type PreparedRecord } from './record-versioning.js';
 import {
   loadSqliteDriver,
@@ -187,24 +188,10 @@ function openStore(
       // NUL too: @photostructure/sqlite truncates bound strings at U+0000, and either driver may open the file.
       const unstorable = unstorableLabel(delivery, { forbidNul: true });
       if (unstorable !== undefined) return Promise.reject(unstorable);
-      // In the order of the statement's placeholders (sqlite-statements.ts).
-      const row = [
-        delivery.provider,
-        delivery.deliveryKey,
-        delivery.eventType,
-        delivery.state,
-        delivery.body,
-        toJson(delivery.issues),
-        toJson(delivery.context),
-        toJson(delivery.drift),
-        delivery.receivedAt.getTime(),
-        delivery.receivedAt.getTime(),
-        delivery.lease?.workerId ?? null,
-        delivery.lease === undefined ? null : Date.now() + delivery.lease.leaseMs,
-        delivery.lease === undefined ? 0 : 1,
-      ] as const;
+      const row = newDeliveryRow(delivery, (epochMs) => epochMs);
       return write('persist the delivery', (): PutResult => {
-        const inserted = sql.insertDelivery.get(...row);
+        // The row, then the first attempt's due time: the receipt time (sqlite-statements.ts).
+        const inserted = sql.insertDelivery.get(...row, row[8]);
         return inserted === undefined ? { inserted: false } : { inserted: true, id: String(inserted.id) };
       });
     },
@@ -371,10 +358,6 @@ function toRecord(row: SqliteRow): StoredRecord {
     revision: Number(row.revision),
     updatedAt: new Date(Number(row.updated_at)),
   };
-}
-
-function toJson(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
 }
 
 function fromJson(value: unknown): unknown {
