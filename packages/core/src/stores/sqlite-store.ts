@@ -216,13 +216,15 @@ function openStore(
     },
 
     complete: (id: string, workerId: string, options?: { readonly now?: Date }) => {
-      const [rowid, now] = [rowId(id), nowMs(options)];
+      const rowid = rowId(id);
+      const now = nowMs(options);
       return write('complete the delivery', () => changed(sql.finish.run('completed', null, now, rowid, workerId)));
     },
 
     fail: (id: string, workerId: string, outcome: FailOutcome, error: string, options?: { readonly now?: Date }) => {
       const dead = 'dead' in outcome;
-      const [rowid, now] = [rowId(id), nowMs(options)];
+      const rowid = rowId(id);
+      const now = nowMs(options);
       const retry = { id: rowid, worker: workerId, retry_at: dead ? 0 : outcome.retryAt.getTime(), error };
       return write('record the failed attempt', () => changed(dead ? sql.finish.run('dead', error, now, rowid, workerId) : sql.retry.run(retry)));
     },
