@@ -73,6 +73,20 @@ function gcText(window: DelayWindow | undefined): string {
   return `${fixed(window.gcMaxMs, 1)} (${window.gcLongestKind}); ${Math.round((100 * window.gcTotalMs) / (window.seconds * 1000))} %`;
 }
 
+/**
+ * CPU per acknowledged delivery over the load, summed over the app processes: "main / all" µs, the main
+ * thread's (the app's JavaScript and the GC pauses on it) and the whole process's (GC helper threads and
+ * libuv's pool too). Unlike acks/s, it hardly depends on who else got the cores.
+ */
+function cpuPerAckText(windows: readonly (DelayWindow | undefined)[], ackRps: number): string {
+  const present = windows.filter((w): w is DelayWindow => w !== undefined);
+  if (present.length === 0 || ackRps <= 0) return 'n/a';
+  const acks = ackRps * mean(present.map((w) => w.seconds));
+  const all = present.reduce((sum, w) => sum + w.cpuSeconds, 0);
+  const main = present.every((w) => typeof w.mainThreadCpuSeconds === 'number') ? present.reduce((sum, w) => sum + (w.mainThreadCpuSeconds ?? 0), 0) : undefined;
+  return `${main === undefined ? 'n/a' : whole((main * 1e6) / acks)} / ${whole((all * 1e6) / acks)}`;
+}
+
 /** The deadline of issue 8's "handled": the backlog drained within this long after the load ends. */
 const DRAIN_TARGET_SECONDS = 5;
 
@@ -218,7 +232,7 @@ async function measure(spec: SubjectSpec, servers: readonly ServerProcess[], pat
   };
   log(
     `  ${spec.id}: ${whole(ackRps)} acks/s, ${whole(figures.handledDuringLoadRps ?? NaN)} handled/s during load, drain ${drainSeconds === undefined ? `not done in ${settings.drainMaxSeconds} s (${unhandled} unhandled)` : `${fixed(drainSeconds, 2)} s`}, ` +
-      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms, longest GC pause ${delayUnderLoad.map(gcText).join(' / ')}`,
+      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms, longest GC pause ${delayUnderLoad.map(gcText).join(' / ')}, CPU per ack µs (main / all) ${cpuPerAckText(delayUnderLoad, ackRps)}`,
   );
   return figures;
 }
@@ -475,7 +489,7 @@ export async function run(options: GroupOptions): Promise<Section> {
   for (const spec of selected) {
     const runs = figures.get(spec.id) ?? [];
     if (runs.length === 0) {
-      rows.push([spec.label, 'not measured', '', '', '', '', '', '', '', '', '']);
+      rows.push([spec.label, 'not measured', '', '', '', '', '', '', '', '', '', '', '']);
       continue;
     }
     const ack = mean(runs.map((f) => f.ackRps));
@@ -487,6 +501,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     const eld = runs.map((f) => f.delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / '));
     const cpu = runs.map((f) => f.delayUnderLoad.map((w) => (w === undefined ? 'n/a' : `${Math.round((100 * w.cpuSeconds) / w.seconds)} %`)).join(' / '));
     const gc = runs.map((f) => f.delayUnderLoad.map(gcText).join(' / '));
+    const cpuPerAck = runs.map((f) => cpuPerAckText(f.delayUnderLoad, f.ackRps));
     const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRpsFor(spec)));
     const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRpsFor(spec))) : '';
     const wrapped = spec.kind !== 'json' && runs.some((f) => f.load.wrapped) ? ' (pool wrapped: later requests were retries!)' : '';
@@ -506,6 +521,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       eld.join(' / ') + warm,
       gc.join(' / '),
       cpu.join(' / '),
+      cpuPerAck.join(' / '),
     ]);
   }
 
@@ -601,16 +617,19 @@ export async function run(options: GroupOptions): Promise<Section> {
         'Event-loop delay is `monitorEventLoopDelay` (1 ms resolution, so it includes that interval) inside the app process during the load, injected with `NODE_OPTIONS=--import` ' +
         '(`children/event-loop-delay-preload.mjs`), the app unchanged; one figure per app process, as are the garbage-collection pauses the same preload observes ' +
         '(the longest, its kind, and all pauses as a share of the load: event-loop delay under load is mostly these) and “server CPU”, the CPU time of that process over the load ' +
-        '(100 % = one core busy: a server below it was waiting, on its store, its disk or a starved machine). Baselines run in Express 5 in a process of their own ' +
+        '(100 % = one core busy: a server below it was waiting, on its store, its disk or a starved machine), and “CPU µs per ack”, that CPU time over the acknowledged deliveries, ' +
+        'the main thread’s (read from `process.threadCpuUsage()` or /proc/thread-self/stat) and the whole process’s, summed over a subject’s app processes: what a delivery costs the app, ' +
+        'which on a machine whose cores the load generator shares says more than acks/s. ' +
+        'Baselines run in Express 5 in a process of their own ' +
         '(`children/inbox-baselines.ts`) that stays up, idle, while the examples run: express.json() is measured before the first example subject and after each one, ' +
         'the hand-written route at both ends and next to the no-store subject, and an example subject’s ratios are to the baselines measured right before and right after it.',
     ],
     tables: [
       {
         title: 'acks/s, handled/s, drain, ack latency, event-loop delay; ratios to the same run’s baselines',
-        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms', 'longest GC pause ms (kind); GC share of the load', 'server CPU'],
+        headers: ['Subject', 'acks/s', 'handled/s during load', 'drain after load', 'unhandled at 5 s', 'ack p50 / p99 ms', 'non-204', 'vs express.json()', 'vs hand-written', 'event-loop p99 ms', 'longest GC pause ms (kind); GC share of the load', 'server CPU', 'CPU µs per ack: main thread / all'],
         rows,
-        align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+        align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
       },
       {
         title: 'Issue 8’s targets, from the figures above (also in the Targets table at the top)',

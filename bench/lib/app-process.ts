@@ -15,6 +15,8 @@ const PRELOAD_URL = pathToFileURL(benchPath('children', 'event-loop-delay-preloa
 export interface DelayWindow {
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /** The main thread's share of `cpuSeconds` (JavaScript, the event loop, GC pauses on it); null where it cannot be read. */
+  readonly mainThreadCpuSeconds: number | null;
   readonly count: number;
   readonly p50Ms: number | null;
   readonly p99Ms: number | null;

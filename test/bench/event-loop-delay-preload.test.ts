@@ -54,4 +54,22 @@ describe('the benchmark event-loop-delay preload', () => {
     expect(window.gcTotalMs).toBeGreaterThanOrEqual(window.gcMaxMs!);
     expect(['mark-compact', 'scavenge', 'incremental marking', 'weak callbacks']).toContain(window.gcLongestKind);
   });
+
+  it("reports the main thread's CPU time apart from the process's", () => {
+    dir = mkdtempSync(join(tmpdir(), 'wearhook-preload-test-'));
+    const app = join(dir, 'app-cpu.mjs');
+    // ~300 ms of work on the main thread, then a turn before exit.
+    writeFileSync(app, 'const end = Date.now() + 300;\nlet x = 0;\nwhile (Date.now() < end) x += Math.sqrt(x + 1);\nsetTimeout(() => process.exit(0), 10);\n');
+    execFileSync(process.execPath, [app], {
+      env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD}`, WEARHOOK_BENCH_ELD_DIR: dir },
+      stdio: 'ignore',
+      timeout: 20_000,
+    });
+    const exits = readdirSync(dir).filter((file) => file.endsWith('.exit.json'));
+    expect(exits).toHaveLength(1);
+    const window = JSON.parse(readFileSync(join(dir, exits[0]!), 'utf8')) as { cpuSeconds: number; mainThreadCpuSeconds: number | null };
+    // Linux gives it (clock ticks of 10 ms before Node 23.9), and a busy main thread is most of the process.
+    expect(window.mainThreadCpuSeconds).toBeGreaterThanOrEqual(0.2);
+    expect(window.mainThreadCpuSeconds!).toBeLessThanOrEqual(window.cpuSeconds + 0.02);
+  });
 });
