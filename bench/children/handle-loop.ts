@@ -1,19 +1,56 @@
-// Child side of profile-pipeline.ts: `receiver.handle()` on one typical delivery, one after another, for
-// argv[3] seconds. argv[2]: the provider. Prints µs per delivery. With WEARHOOK_BENCH_ALLOCATIONS set to
-// a file, also samples every allocation of the measured loop (garbage included) into it.
+// Child side of profile-pipeline.ts: `receiver.handle()` in a loop for argv[3] seconds. argv[2]: the
+// provider. Prints µs per delivery. With WEARHOOK_BENCH_ALLOCATIONS set to a file, also samples every
+// allocation of the measured loop (garbage included) into it.
+//
+// WEARHOOK_BENCH_STORE unset: one typical delivery, one call after another, no store (the pipeline
+// alone). Set to none, memory or sqlite: distinct deliveries, 16 per event-loop turn (so a group
+// commit holds 16, as under load), the worker on, and the time runs until every delivery's handler has run: what
+// persisting and dispatching cost per delivery, against `none` (handlers before the acknowledgement).
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { benchReceiver, bufferedRequest } from '../lib/core-api.js';
-import { typicalDelivery, type ProviderId } from '../lib/fixtures.js';
+import { benchReceiver, bufferedRequest, closeReceiver, openStore, type StoreHandle } from '../lib/core-api.js';
+import { distinctDeliveries, typicalDelivery, type Delivery, type ProviderId } from '../lib/fixtures.js';
 import { zstdReady } from '../lib/zstd.js';
 
 await zstdReady();
 const provider = (process.argv[2] ?? 'thryve') as ProviderId;
 const seconds = Number(process.argv[3] ?? 4);
-const bench = benchReceiver(provider);
+const storeMode = process.env.WEARHOOK_BENCH_STORE;
+if (storeMode !== undefined && !['none', 'memory', 'sqlite'].includes(storeMode)) throw new Error(`WEARHOOK_BENCH_STORE=${storeMode}: none, memory or sqlite`);
+const CONCURRENCY = 16;
+const POOL_SIZE = 60_000;
+
+const storeHandle: StoreHandle | undefined = storeMode === 'memory' || storeMode === 'sqlite' ? await openStore(storeMode) : undefined;
+const bench = benchReceiver(provider, storeHandle === undefined ? {} : { store: storeHandle.store });
 if (bench === undefined) throw new Error(`no receiver factory for ${provider}`);
-const request = bufferedRequest(typicalDelivery(provider));
-for (let i = 0; i < 2000; i++) await bench.receiver.handle(request);
+const { receiver, counts } = bench;
+
+const pool: readonly Delivery[] | undefined = storeMode === undefined ? undefined : distinctDeliveries(provider === 'thryve' ? 'thryve-zstd' : provider, POOL_SIZE);
+const typical = bufferedRequest(typicalDelivery(provider));
+let next = 0;
+/** One step of the loop: one call, or CONCURRENCY calls on distinct deliveries at once. */
+async function step(): Promise<number> {
+  if (pool === undefined) {
+    await receiver.handle(typical);
+    return 1;
+  }
+  const calls: Promise<unknown>[] = [];
+  for (let i = 0; i < CONCURRENCY; i++) calls.push(receiver.handle(bufferedRequest(pool[next++ % pool.length]!)));
+  await Promise.all(calls);
+  // One event-loop turn per step, as requests arrive: the worker runs handlers on the next turn.
+  await new Promise((resolve) => setImmediate(resolve));
+  return CONCURRENCY;
+}
+
+/** Resolves once `events` handlers have run (the worker dispatches after the acknowledgement). */
+async function handled(events: number): Promise<void> {
+  while (counts.events + counts.errors < events) await new Promise((resolve) => setImmediate(resolve));
+}
+
+let warmed = 0;
+while (warmed < 2000) warmed += await step();
+await handled(warmed);
+const eventsBefore = counts.events;
 const allocationsFile = process.env.WEARHOOK_BENCH_ALLOCATIONS;
 const session = allocationsFile === undefined ? undefined : new Session();
 if (session !== undefined) {
@@ -24,14 +61,21 @@ let count = 0;
 const start = performance.now();
 const end = start + seconds * 1000;
 while (performance.now() < end) {
-  for (let i = 0; i < 100; i++) await bench.receiver.handle(request);
-  count += 100;
+  for (let i = 0; i < 100 && count + warmed < POOL_SIZE; ) {
+    const n = await step();
+    count += n;
+    i += n;
+  }
+  if (pool !== undefined && count + warmed + CONCURRENCY > POOL_SIZE) break;
 }
+await handled(eventsBefore + count);
 const us = ((performance.now() - start) * 1000) / count;
 if (session !== undefined && allocationsFile !== undefined) {
   const { profile } = await session.post('HeapProfiler.stopSampling');
   writeFileSync(allocationsFile, JSON.stringify(profile));
   session.disconnect();
 }
-if (bench.counts.invalid + bench.counts.unknown + bench.counts.errors > 0) throw new Error(`not all deliveries were valid: ${JSON.stringify(bench.counts)}`);
-process.stdout.write(`${JSON.stringify({ provider, count, us })}\n`);
+if (counts.invalid + counts.unknown + counts.errors > 0) throw new Error(`not all deliveries were valid: ${JSON.stringify(counts)}`);
+await closeReceiver(receiver);
+await storeHandle?.close();
+process.stdout.write(`${JSON.stringify({ provider, count, us, store: storeMode ?? 'none (pipeline alone)' })}\n`);

@@ -38,8 +38,24 @@ export interface InboxMembership {
   leave(options?: { readonly graceful?: boolean; readonly timeoutMs?: number }): Promise<void>;
 }
 
+/** The worker options every receiver with a worker agrees on (see `joinStoreInbox`). */
+interface ReconciledWorker {
+  readonly leaseMs: number | undefined;
+  readonly handlerTimeoutMs: number | undefined;
+  readonly maxAttempts: number | undefined;
+  readonly concurrency: number | undefined;
+  readonly maxQueued: number | undefined;
+  readonly pollIntervalMs: number | undefined;
+  readonly providers: readonly ProviderName[];
+}
+
 interface StoreInbox {
   readonly members: InboxMember[];
+  /**
+   * Worked out again whenever a receiver joins or leaves, not on each read: the dispatcher reads these
+   * several times per delivery, and reconciling on every read cost ~3 KB of garbage per delivery.
+   */
+  worker: ReconciledWorker;
   dispatcher: Dispatcher | undefined;
   stopPurge: () => void;
 }
@@ -64,7 +80,7 @@ export function joinStoreInbox(store: WebhookStore, member: InboxMember): InboxM
   if (member.worker !== false) validateDispatcherOptions(member.worker);
   let inbox = inboxes.get(store);
   if (inbox === undefined) {
-    const created: StoreInbox = { members: [], dispatcher: undefined, stopPurge: () => {} };
+    const created: StoreInbox = { members: [], worker: reconcile([]), dispatcher: undefined, stopPurge: () => {} };
     created.stopPurge = schedulePurge(store, {
       retentionMs: () => largest(created.members.map((m) => m.retentionMs)) ?? DEFAULT_RETENTION_MS,
       bodyRetentionMs: () => largest(created.members.map((m) => m.bodyRetentionMs)) ?? DEFAULT_BODY_RETENTION_MS,
@@ -77,6 +93,7 @@ export function joinStoreInbox(store: WebhookStore, member: InboxMember): InboxM
   }
   const shared = inbox;
   shared.members.push(member);
+  shared.worker = reconcile(shared.members);
   if (member.worker !== false) {
     if (shared.dispatcher === undefined) shared.dispatcher = sharedDispatcher(store, shared);
     // A worker already running claims for this provider from its next look on: make that look now,
@@ -93,6 +110,7 @@ export function joinStoreInbox(store: WebhookStore, member: InboxMember): InboxM
       if (left) return;
       left = true;
       shared.members.splice(shared.members.indexOf(member), 1);
+      shared.worker = reconcile(shared.members);
       if (worker !== undefined && !shared.members.some(hasWorker)) {
         shared.dispatcher = undefined;
         await worker.stop(options);
@@ -106,8 +124,7 @@ export function joinStoreInbox(store: WebhookStore, member: InboxMember): InboxM
 }
 
 function sharedDispatcher(store: WebhookStore, inbox: StoreInbox): Dispatcher {
-  const workers = () => inbox.members.filter(hasWorker).map((m) => m.worker);
-  const first = workers()[0]!;
+  const first = inbox.members.find(hasWorker)!.worker;
   const routeOf = (provider: ProviderName) => inbox.members.find((m) => hasWorker(m) && m.provider === provider);
   const options: DispatcherOptions = {
     store,
@@ -116,25 +133,25 @@ function sharedDispatcher(store: WebhookStore, inbox: StoreInbox): Dispatcher {
     now: first.now,
     random: first.random,
     get leaseMs() {
-      return largest(workers().map((w) => w.leaseMs));
+      return inbox.worker.leaseMs;
     },
     get handlerTimeoutMs() {
-      return largest(workers().map((w) => w.handlerTimeoutMs));
+      return inbox.worker.handlerTimeoutMs;
     },
     get maxAttempts() {
-      return largest(workers().map((w) => w.maxAttempts));
+      return inbox.worker.maxAttempts;
     },
     get concurrency() {
-      return largest(workers().map((w) => w.concurrency));
+      return inbox.worker.concurrency;
     },
     get maxQueued() {
-      return largest(workers().map((w) => w.maxQueued));
+      return inbox.worker.maxQueued;
     },
     get pollIntervalMs() {
-      return smallest(workers().map((w) => w.pollIntervalMs));
+      return inbox.worker.pollIntervalMs;
     },
     get providers() {
-      return [...new Set(inbox.members.filter(hasWorker).map((m) => m.provider))];
+      return inbox.worker.providers;
     },
     dispatch(delivery: ClaimedDelivery) {
       const route = routeOf(delivery.provider);
@@ -162,6 +179,20 @@ function deadDelivery(cause: unknown, delivery: DispatchErrorContext['delivery']
   const id = delivery === undefined ? '' : ` (store.requeue(['${delivery.id}']) runs it again)`;
   const last = cause instanceof Error ? cause.message : String(cause);
   return new Error(`The delivery is dead${attempts}: it will not be retried${id}. Last failure: ${last}`, { cause });
+}
+
+/** The largest patience and the quickest pickup any receiver with a worker asked for. */
+function reconcile(members: readonly InboxMember[]): ReconciledWorker {
+  const workers = members.filter(hasWorker).map((m) => m.worker);
+  return {
+    leaseMs: largest(workers.map((w) => w.leaseMs)),
+    handlerTimeoutMs: largest(workers.map((w) => w.handlerTimeoutMs)),
+    maxAttempts: largest(workers.map((w) => w.maxAttempts)),
+    concurrency: largest(workers.map((w) => w.concurrency)),
+    maxQueued: largest(workers.map((w) => w.maxQueued)),
+    pollIntervalMs: smallest(workers.map((w) => w.pollIntervalMs)),
+    providers: [...new Set(members.filter(hasWorker).map((m) => m.provider))],
+  };
 }
 
 function hasWorker(member: InboxMember): member is InboxMember & { readonly worker: InboxWorkerOptions } {

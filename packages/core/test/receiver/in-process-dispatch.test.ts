@@ -343,6 +343,27 @@ describe('one inbox per store', () => {
     expect(claims).toHaveLength(2);
   });
 
+  it('claims with the options of the receivers still open: reconciled when one joins and when one leaves', async () => {
+    const { store, claims } = countingStore();
+    thryve(store, { leaseMs: 10_000 });
+    await until(() => claims.length === 1);
+    expect(claims[0]!.leaseMs).toBe(10_000);
+    expect(claims[0]!.providers).toEqual(['thryve']);
+
+    const vitalReceiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: HOUR, leaseMs: 30_000 } });
+    receivers.push(vitalReceiver as Receiver<unknown>);
+    await until(() => claims.length === 2); // joining wakes the worker
+    expect(claims[1]!.leaseMs).toBe(30_000); // the largest asked for
+    expect([...claims[1]!.providers!].sort()).toEqual(['thryve', 'vital']);
+
+    await receivers.splice(receivers.indexOf(vitalReceiver as Receiver<unknown>), 1)[0]!.close();
+    const worker = receivers[0]!.worker!;
+    worker.wake();
+    await until(() => claims.length === 3);
+    expect(claims[2]!.leaseMs).toBe(10_000); // back to what the receiver still open asked for
+    expect(claims[2]!.providers).toEqual(['thryve']);
+  });
+
   it('keeps the shared worker running until the last receiver on the store closes', async () => {
     const { store } = countingStore();
     const thryveReceiver = thryve(store);
