@@ -2,7 +2,7 @@
 // child process and prints the functions with the most self and inclusive time. With --allocations,
 // where its garbage comes from instead: bytes allocated per delivery by function, from V8's sampling
 // heap profiler with collected objects kept (deterministic, unlike time on a shared machine).
-// With --store=none|memory|sqlite, distinct deliveries 16 at a time with the worker on, timed until every
+// With --store=none|memory|sqlite|postgres, distinct deliveries 16 at a time with the worker on, timed until every
 // handler has run: what persisting and dispatching add per delivery (none: handlers before the 204).
 // Not part of `pnpm bench`.
 //   tsx --conditions=wearhook:source bench/profile-pipeline.ts [thryve|terra|vital] [seconds] [--allocations] [--store=memory]
@@ -37,7 +37,7 @@ for (const provider of providers) {
     for (const f of summary.functions.slice(0, 20)) console.log(`  ${Math.round(f.bytes).toString().padStart(5)}  ${f.name}`);
     continue;
   }
-  const result = await runTsForJson<{ us: number; count: number }>(benchPath('children', 'handle-loop.ts'), {
+  const result = await runTsForJson<{ us: number; cpuUs: number; count: number }>(benchPath('children', 'handle-loop.ts'), {
     nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
     args: [provider, seconds],
     env: { ...process.env, ...storeEnv },
@@ -46,7 +46,7 @@ for (const provider of providers) {
   if (file === undefined) throw new Error('no profile written');
   // Only the pipeline: drop module loading and the loop itself.
   const costs = summarizeProfile(join(dir, file)).filter((c) => !/node:internal\/modules|tsx\/dist|\(root\)|\(program\)/.test(c.name));
-  console.log(`\n${provider}${store === undefined ? '' : `, store ${store}`}: ${result.us.toFixed(1)} µs per delivery over ${result.count} deliveries (profiler on); ${join(dir, file)}`);
+  console.log(`\n${provider}${store === undefined ? '' : `, store ${store}`}: ${result.us.toFixed(1)} µs per delivery (main thread's CPU ${result.cpuUs.toFixed(1)} µs) over ${result.count} deliveries (profiler on); ${join(dir, file)}`);
   console.log('  self%  incl%  function');
   for (const c of [...costs].sort((a, b) => b.self - a.self).slice(0, 20)) {
     console.log(`  ${(c.self * 100).toFixed(1).padStart(5)}  ${(c.inclusive * 100).toFixed(1).padStart(5)}  ${c.name}`);

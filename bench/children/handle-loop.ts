@@ -3,12 +3,17 @@
 // allocation of the measured loop (garbage included) into it.
 //
 // WEARHOOK_BENCH_STORE unset: one typical delivery, one call after another, no store (the pipeline
-// alone). Set to none, memory or sqlite: distinct deliveries, 16 per event-loop turn (so a group
-// commit holds 16, as under load), the worker on, and the time runs until every delivery's handler has run: what
-// persisting and dispatching cost per delivery, against `none` (handlers before the acknowledgement).
-import { writeFileSync } from 'node:fs';
+// alone). Set to none, memory, sqlite or postgres (a fresh database on BENCH_INBOX_PG_URL's server,
+// default the local one of scripts/postgres/start.sh): distinct deliveries, 16 per event-loop turn (so
+// a group commit holds 16, as under load), the worker on, and the time runs until every delivery's
+// handler has run: what persisting and dispatching cost per delivery, against `none` (handlers before
+// the acknowledgement). Also the main thread's CPU time per delivery: with a store on disk or a
+// server, the loop waits on them, so its time per delivery is mostly their latency.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import { createPostgresStore } from '@wearhook/store-postgres';
 import { benchReceiver, bufferedRequest, closeReceiver, openStore, type StoreHandle } from '../lib/core-api.js';
+import { createBenchDatabase, DEFAULT_PG_ADMIN_URL } from '../lib/inbox-stores.js';
 import { distinctDeliveries, typicalDelivery, type Delivery, type ProviderId } from '../lib/fixtures.js';
 import { zstdReady } from '../lib/zstd.js';
 
@@ -16,11 +21,37 @@ await zstdReady();
 const provider = (process.argv[2] ?? 'thryve') as ProviderId;
 const seconds = Number(process.argv[3] ?? 4);
 const storeMode = process.env.WEARHOOK_BENCH_STORE;
-if (storeMode !== undefined && !['none', 'memory', 'sqlite'].includes(storeMode)) throw new Error(`WEARHOOK_BENCH_STORE=${storeMode}: none, memory or sqlite`);
+if (storeMode !== undefined && !['none', 'memory', 'sqlite', 'postgres'].includes(storeMode)) throw new Error(`WEARHOOK_BENCH_STORE=${storeMode}: none, memory, sqlite or postgres`);
 const CONCURRENCY = 16;
 const POOL_SIZE = 60_000;
 
-const storeHandle: StoreHandle | undefined = storeMode === 'memory' || storeMode === 'sqlite' ? await openStore(storeMode) : undefined;
+async function openPostgres(): Promise<StoreHandle> {
+  const database = await createBenchDatabase(process.env.BENCH_INBOX_PG_URL ?? DEFAULT_PG_ADMIN_URL, 'loop');
+  const store = createPostgresStore({ connectionString: database.url });
+  return {
+    store,
+    description: 'PostgreSQL',
+    close: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+/** The main thread's CPU time in µs (Linux before Node 23.9: clock ticks of 10 ms). */
+function mainThreadCpuUs(): number {
+  // Node 23.9+ only; @types/node of Node 20 does not declare it.
+  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
+  if (typeof threadCpuUsage === 'function') {
+    const usage = threadCpuUsage.call(process);
+    return usage.user + usage.system;
+  }
+  const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+const storeHandle: StoreHandle | undefined =
+  storeMode === 'memory' || storeMode === 'sqlite' ? await openStore(storeMode) : storeMode === 'postgres' ? await openPostgres() : undefined;
 const bench = benchReceiver(provider, storeHandle === undefined ? {} : { store: storeHandle.store });
 if (bench === undefined) throw new Error(`no receiver factory for ${provider}`);
 const { receiver, counts } = bench;
@@ -58,6 +89,7 @@ if (session !== undefined) {
   await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 }
 let count = 0;
+const cpuStart = mainThreadCpuUs();
 const start = performance.now();
 const end = start + seconds * 1000;
 while (performance.now() < end) {
@@ -70,6 +102,7 @@ while (performance.now() < end) {
 }
 await handled(eventsBefore + count);
 const us = ((performance.now() - start) * 1000) / count;
+const cpuUs = (mainThreadCpuUs() - cpuStart) / count;
 if (session !== undefined && allocationsFile !== undefined) {
   const { profile } = await session.post('HeapProfiler.stopSampling');
   writeFileSync(allocationsFile, JSON.stringify(profile));
@@ -78,4 +111,4 @@ if (session !== undefined && allocationsFile !== undefined) {
 if (counts.invalid + counts.unknown + counts.errors > 0) throw new Error(`not all deliveries were valid: ${JSON.stringify(counts)}`);
 await closeReceiver(receiver);
 await storeHandle?.close();
-process.stdout.write(`${JSON.stringify({ provider, count, us, store: storeMode ?? 'none (pipeline alone)' })}\n`);
+process.stdout.write(`${JSON.stringify({ provider, count, us, cpuUs, store: storeMode ?? 'none (pipeline alone)' })}\n`);

@@ -142,10 +142,11 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
        SELECT t.provider, t.delivery_key, t.event_type, t.state, t.body, t.issues, t.context, t.drift, t.received_at,
          t.received_at, t.lease_owner, t.lease_until, t.attempts
        FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[],
-         ${column(4)}::text[], ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[],
+         ${bodiesArray(rows, param)}, ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[],
          ${column(8)}::timestamptz[], ${column(9)}::text[], ${column(10)}::timestamptz[], ${column(11)}::int[])
          WITH ORDINALITY AS t(provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
            lease_owner, lease_until, attempts, ord)
+       WHERE t.provider IS NOT NULL
        ORDER BY t.provider, t.delivery_key COLLATE "C", t.ord
        ON CONFLICT (provider, delivery_key) DO NOTHING
        RETURNING id::text, provider, delivery_key`;
@@ -418,6 +419,23 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
       if (ownsPool) await pool.end();
     },
   };
+}
+
+/**
+ * The bodies of an insert as an array of parameters, one body each (`ARRAY[$13, $14, ...]`), not as one
+ * text[] parameter: node-postgres writes a text[] as an array literal, escaping every quote and
+ * backslash of every body with two regular-expression passes, which cost ~9 µs per 2.5 KB body on the
+ * event loop and twice the body in garbage (a third of the store's cost per delivery); a parameter of
+ * its own is sent as it is. The array is padded with NULLs to a power of two, so batch sizes share a few
+ * statement texts (each prepared once per connection), not one each; unnest pads the other columns
+ * with NULLs to its length, and `provider IS NOT NULL` drops those rows.
+ */
+function bodiesArray(rows: readonly PutRow[], param: (value: unknown) => string): string {
+  let size = 1;
+  while (size < rows.length) size *= 2;
+  const params: string[] = [];
+  for (let i = 0; i < size; i++) params.push(param(i < rows.length ? rows[i]![4] : null));
+  return `ARRAY[${params.join(', ')}]::text[]`;
 }
 
 /** putIfAbsent's columns, in the order of the insert statement. */

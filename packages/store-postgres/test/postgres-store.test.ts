@@ -132,6 +132,37 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
       }
     });
 
+    it('stores each body of a batch of any size exactly, sent as parameters of their own, with batch sizes sharing statements', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
+      const store = createPostgresStore({ pool, schema, maxCommitsInFlight: 1 });
+      try {
+        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
+        sent.length = 0;
+        // What an array literal would have to escape: quotes, backslashes, braces, commas, NULL, blanks.
+        const awkward = ['{"a":"q\\"uote"}', '{"b":"back\\\\slash"}', '{"c":"{,}"}', 'NULL', ' ', '{"d":"zażółć 😀"}'];
+        for (const size of [1, 3, 4, 5, 17]) {
+          const deliveries = Array.from({ length: size }, (_, i) => newDelivery({ body: `${awkward[i % awkward.length]!}${' '.repeat(i)}` }));
+          const duplicate = { ...deliveries[0]!, body: 'second write of the same key' };
+          const results = await Promise.all([...deliveries.map((d) => store.putIfAbsent(d)), store.putIfAbsent(duplicate)]);
+          expect(results.slice(0, size).every((r) => r.inserted)).toBe(true);
+          expect(results[size]).toEqual({ inserted: false });
+          expect(new Set(results.slice(0, size).map((r) => (r as { id: string }).id)).size).toBe(size);
+          for (const d of deliveries) expect((await store.get('vital', d.deliveryKey))?.body).toBe(d.body);
+        }
+        const inserts = sent.filter((text) => text.includes('INSERT INTO'));
+        expect(inserts).toHaveLength(5); // one statement per batch
+        // Padded to a power of two: 3 and 4 rows (plus the duplicate: 4 and 5 writes) are 4 and 8 bodies...
+        expect(inserts.map((text) => (/ARRAY\[([^\]]*)\]/.exec(text)?.[1] ?? '').split(',').length)).toEqual([2, 4, 8, 8, 32]);
+        // ...so batches of 5 and 6 writes share one statement text.
+        expect(inserts[2]).toBe(inserts[3]);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    });
+
     it('rejects only the refused write when puts, completions and record upserts share a batch', async () => {
       const schema = schemas.name();
       const store = createPostgresStore({ connectionString: url, schema });
