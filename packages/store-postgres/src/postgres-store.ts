@@ -142,7 +142,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
        SELECT t.provider, t.delivery_key, t.event_type, t.state, t.body, t.issues, t.context, t.drift, t.received_at,
          t.received_at, t.lease_owner, t.lease_until, t.attempts
        FROM unnest(${column(0)}::text[], ${column(1)}::text[], ${column(2)}::text[], ${column(3)}::text[],
-         ${bodiesArray(rows, param)}, ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[],
+         ${textParams(rows.map((row) => row[4]), param)}, ${column(5)}::text[], ${column(6)}::text[], ${column(7)}::text[],
          ${column(8)}::timestamptz[], ${column(9)}::text[], ${column(10)}::timestamptz[], ${column(11)}::int[])
          WITH ORDINALITY AS t(provider, delivery_key, event_type, state, body, issues, context, drift, received_at,
            lease_owner, lease_until, attempts, ord)
@@ -201,8 +201,9 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
          (${param(inputs.map((input) => input.receivedAt))}::timestamptz[])[t.w], 1, now()
        FROM unnest(${column((row) => row.w)}::int[], ${column((row) => row.record.userId)}::text[],
          ${column((row) => row.record.kind)}::text[], ${column((row) => row.record.key)}::text[],
-         ${column((row) => row.record.version ?? null)}::float8[], ${column((row) => row.record.dataJson)}::text[])
+         ${column((row) => row.record.version ?? null)}::float8[], ${textParams(rows.map((row) => row.record.dataJson), param)})
          WITH ORDINALITY AS t(w, user_id, kind, key, version, data, ord)
+       WHERE t.w IS NOT NULL
        ORDER BY t.ord
        ON CONFLICT (provider, user_id, kind, key) DO UPDATE SET
          version = excluded.version, data = excluded.data, received_at = excluded.received_at,
@@ -422,19 +423,19 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
 }
 
 /**
- * The bodies of an insert as an array of parameters, one body each (`ARRAY[$13, $14, ...]`), not as one
- * text[] parameter: node-postgres writes a text[] as an array literal, escaping every quote and
- * backslash of every body with two regular-expression passes, which cost ~9 µs per 2.5 KB body on the
- * event loop and twice the body in garbage (a third of the store's cost per delivery); a parameter of
- * its own is sent as it is. The array is padded with NULLs to a power of two, so batch sizes share a few
+ * Large text values (delivery bodies, record data) as an array of parameters, one value each
+ * (`ARRAY[$13, $14, ...]`), not as one text[] parameter: node-postgres writes a text[] as an array
+ * literal, escaping every quote and backslash of every value with two regular-expression passes, which
+ * cost ~9 µs per 2.5 KB body on the event loop and twice the value in garbage; a parameter of its own
+ * is sent as it is. The array is padded with NULLs to a power of two, so batch sizes share a few
  * statement texts (each prepared once per connection), not one each; unnest pads the other columns
- * with NULLs to its length, and `provider IS NOT NULL` drops those rows.
+ * with NULLs to its length, and the statement drops those rows by a column that is never NULL.
  */
-function bodiesArray(rows: readonly PutRow[], param: (value: unknown) => string): string {
+function textParams(values: readonly (string | null)[], param: (value: unknown) => string): string {
   let size = 1;
-  while (size < rows.length) size *= 2;
+  while (size < values.length) size *= 2;
   const params: string[] = [];
-  for (let i = 0; i < size; i++) params.push(param(i < rows.length ? rows[i]![4] : null));
+  for (let i = 0; i < size; i++) params.push(param(i < values.length ? values[i] : null));
   return `ARRAY[${params.join(', ')}]::text[]`;
 }
 

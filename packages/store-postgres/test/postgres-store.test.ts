@@ -132,7 +132,7 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
       }
     });
 
-    it('stores each body of a batch of any size exactly, sent as parameters of their own, with batch sizes sharing statements', async () => {
+    it('stores each body and record of a batch of any size exactly, sent as parameters of their own, with batch sizes sharing statements', async () => {
       const schema = schemas.name();
       const { pool, sent } = recordingPool();
       const store = createPostgresStore({ pool, schema, maxCommitsInFlight: 1 });
@@ -156,6 +156,14 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         expect(inserts.map((text) => (/ARRAY\[([^\]]*)\]/.exec(text)?.[1] ?? '').split(',').length)).toEqual([2, 4, 8, 8, 32]);
         // ...so batches of 5 and 6 writes share one statement text.
         expect(inserts[2]).toBe(inserts[3]);
+
+        // Record data goes the same way: 3 records are 4 parameters.
+        sent.length = 0;
+        const data = [{ q: 'q"uote' }, { b: 'back\\slash', c: '{,}' }, 'NULL'];
+        await store.upsertRecords('vital', data.map((d, i) => record(`awkward-${i}`, 1, d)));
+        expect((/ARRAY\[([^\]]*)\]/.exec(sent.find((text) => text.includes('INSERT INTO')) ?? '')?.[1] ?? '').split(',')).toHaveLength(4);
+        const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
+        expect(stored.filter((r) => r.key.startsWith('awkward-')).map((r) => r.data)).toEqual(data);
       } finally {
         await store.close();
         await pool.end();
