@@ -559,7 +559,8 @@ export async function run(options: GroupOptions): Promise<Section> {
     targets.push(
       target(
         `Inbox: ${store} with ${full.toLocaleString('en-US')} retained deliveries ≥ 0.9× the empty store (each to express.json() around it)`,
-        `${times(r)} (${times(keptVsJson)} vs ${times(emptyVsJson)} of express.json(); ${whole(kept.ackRps)} vs ${whole(empty.ackRps)} acks/s; ${handledText(kept)})`,
+        `${times(r)} (${times(keptVsJson)} vs ${times(emptyVsJson)} of express.json(); ${whole(kept.ackRps)} vs ${whole(empty.ackRps)} acks/s; ` +
+          `CPU per ack, main / all, ${cpuPerAckText(kept.delayUnderLoad, kept.ackRps)} vs ${cpuPerAckText(empty.delayUnderLoad, empty.ackRps)} µs; ${handledText(kept)})`,
         short !== undefined || !Number.isFinite(r) ? undefined : r >= 0.9 && drainedInTime(kept),
         short,
       ),
