@@ -154,10 +154,9 @@ function sleep(ms: number): Promise<void> {
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { store, dispatch } = options;
-  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  // The lease owner in every store: a driver that cuts U+0000 would make `a\0b` and `a` one worker.
-  if (!isStorableLabel(workerId, { forbidNul: true })) throw new RangeError('workerId must not contain U+0000 or an unpaired UTF-16 surrogate.');
   validateDispatcherOptions(options);
+  const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  checkWorkerId(workerId);
   const leaseMs = () => options.leaseMs ?? DISPATCHER_DEFAULTS.leaseMs;
   const pollIntervalMs = () => options.pollIntervalMs ?? DISPATCHER_DEFAULTS.pollIntervalMs;
   const maxAttempts = () => options.maxAttempts ?? DISPATCHER_DEFAULTS.maxAttempts;
@@ -473,6 +472,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
  * cannot wait: Node runs a timer of more than MAX_TIMER_MS (about 24.8 days) after 1 ms instead.
  */
 export function validateDispatcherOptions(options: Partial<Omit<DispatcherOptions, 'store' | 'dispatch'>>): void {
+  if (options.workerId !== undefined) checkWorkerId(options.workerId);
   for (const name of ['maxAttempts', 'concurrency', 'maxQueued'] as const) {
     const value = options[name];
     if (value !== undefined) positiveInteger(name, value);
@@ -481,6 +481,11 @@ export function validateDispatcherOptions(options: Partial<Omit<DispatcherOption
     const value = options[name];
     if (value !== undefined) timerMilliseconds(name, value);
   }
+}
+
+/** The lease owner in every store: a driver that cuts U+0000 would make `a\0b` and `a` one worker. */
+function checkWorkerId(workerId: string): void {
+  if (!isStorableLabel(workerId, { forbidNul: true })) throw new RangeError('workerId must not contain U+0000 or an unpaired UTF-16 surrogate.');
 }
 
 /** The longest wait `setTimeout` honours (2^31 - 1 ms). */

@@ -68,7 +68,8 @@ const inboxes = new WeakMap<WebhookStore, StoreInbox>();
  * store, the process runs ONE worker loop for it, claiming for every provider whose receiver has a
  * worker and routing each claimed delivery to that provider's receiver, and ONE hourly purge.
  *
- * Their options are reconciled while they are open: the largest `leaseMs`, `handlerTimeoutMs`,
+ * Their options are reconciled when one joins or leaves (a receiver's worker options are read then,
+ * not on each use): the largest `leaseMs`, `handlerTimeoutMs`,
  * `maxAttempts`, `concurrency` and `maxQueued` and the smallest `pollIntervalMs` of the receivers with
  * a worker apply to all (no receiver gets less patience, fewer attempts or slower pickup than it asked
  * for); `workerId`, `backoff`, `now` and `random` are those of the first receiver with a worker; the

@@ -364,6 +364,15 @@ describe('one inbox per store', () => {
     expect(claims[2]!.providers).toEqual(['thryve']);
   });
 
+  it('refuses a receiver whose workerId no store can keep, before it joins: the next receiver on the store works', async () => {
+    const { store, claims } = countingStore();
+    expect(() => createVitalReceiver({ secret: VITAL_SECRET, store, worker: { workerId: 'a\u0000b' } })).toThrow(RangeError);
+    // Had the refused one joined, it would be the store's first worker, and every later join would throw.
+    thryve(store);
+    await until(() => claims.length === 1);
+    expect(claims[0]!.providers).toEqual(['thryve']);
+  });
+
   it('keeps the shared worker running until the last receiver on the store closes', async () => {
     const { store } = countingStore();
     const thryveReceiver = thryve(store);
