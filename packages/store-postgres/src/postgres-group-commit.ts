@@ -320,7 +320,8 @@ async function runStatement(
 
 /**
  * A name per statement text: the connection parses and plans it once, and later batches only bind and
- * execute. The texts depend on the kinds in a batch, not on its size, so there are few of them.
+ * execute. The texts depend on the kinds in a batch and on the power of two its bodies and record data
+ * are padded to (see `textParams` in postgres-store.ts), so there are a few dozen of them at most.
  */
 const names = new Map<string, string>();
 function statementName(text: string): string {

@@ -430,14 +430,24 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
  * is sent as it is. The array is padded with NULLs to a power of two, so batch sizes share a few
  * statement texts (each prepared once per connection), not one each; unnest pads the other columns
  * with NULLs to its length, and the statement drops those rows by a column that is never NULL.
+ * Above `MAX_TEXT_PARAMS` values (one `upsertRecords` call of thousands of records, or a raised
+ * `maxBatch`), one text[] parameter as before: a statement takes at most 65,535 parameters, and
+ * node-postgres does not check.
  */
 function textParams(values: readonly (string | null)[], param: (value: unknown) => string): string {
+  if (values.length > MAX_TEXT_PARAMS) return `${param(values)}::text[]`;
   let size = 1;
   while (size < values.length) size *= 2;
   const params: string[] = [];
   for (let i = 0; i < size; i++) params.push(param(i < values.length ? values[i] : null));
   return `ARRAY[${params.join(', ')}]::text[]`;
 }
+
+/**
+ * Values a statement takes as parameters of their own, per column (`textParams`): a merged statement
+ * holds at most two such columns (bodies, record data) and a few dozen other parameters, far from 65,535.
+ */
+export const MAX_TEXT_PARAMS = 4_096;
 
 /** putIfAbsent's columns, in the order of the insert statement. */
 type PutRow = NewDeliveryRow<Date>;

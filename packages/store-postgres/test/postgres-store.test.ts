@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeWebhookStoreContract, newDelivery } from '@wearhook/core/testing/store-contract';
-import { createPostgresStore } from '../src/postgres-store.js';
+import { createPostgresStore, MAX_TEXT_PARAMS } from '../src/postgres-store.js';
 import { schemaFactory } from './support/schemas.js';
 import { acquirePostgres } from './support/test-server.js';
 
@@ -164,6 +164,30 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         expect((/ARRAY\[([^\]]*)\]/.exec(sent.find((text) => text.includes('INSERT INTO')) ?? '')?.[1] ?? '').split(',')).toHaveLength(4);
         const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
         expect(stored.filter((r) => r.key.startsWith('awkward-')).map((r) => r.data)).toEqual(data);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    });
+
+    it('upserts more records in one call than a statement could take as parameters of their own', async () => {
+      const schema = schemas.name();
+      const { pool, sent } = recordingPool();
+      const store = createPostgresStore({ pool, schema });
+      try {
+        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
+        sent.length = 0;
+        // Padded to 65,536 parameters of their own, this would be past PostgreSQL's 65,535.
+        const many = 40_000;
+        expect(many).toBeGreaterThan(MAX_TEXT_PARAMS);
+        const result = await store.upsertRecords('vital', Array.from({ length: many }, (_, i) => record(`many-${i}`, 1, { i, q: '"' })));
+        expect(result).toEqual({ applied: many });
+        const insert = sent.find((text) => text.includes('INSERT INTO')) ?? '';
+        expect(insert).not.toContain('ARRAY[');
+        const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
+        expect(stored).toHaveLength(many);
+        expect(stored.find((r) => r.key === 'many-39999')?.data).toEqual({ i: 39_999, q: '"' });
       } finally {
         await store.close();
         await pool.end();
