@@ -76,12 +76,14 @@ function gcText(window: DelayWindow | undefined): string {
 /**
  * CPU per acknowledged delivery over the load, summed over the app processes: "main / all" µs, the main
  * thread's (the app's JavaScript and the GC pauses on it) and the whole process's (GC helper threads and
- * libuv's pool too). Unlike acks/s, it hardly depends on who else got the cores.
+ * libuv's pool too). Unlike acks/s, it hardly depends on who else got the cores. The window ends with
+ * the load: a backlog handled after it is not counted, so compare it where the drain is ~0 s.
  */
-function cpuPerAckText(windows: readonly (DelayWindow | undefined)[], ackRps: number): string {
+function cpuPerAckText(windows: readonly (DelayWindow | undefined)[], ackRps: number, loadSeconds: number): string {
   const present = windows.filter((w): w is DelayWindow => w !== undefined);
-  if (present.length === 0 || ackRps <= 0) return 'n/a';
-  const acks = ackRps * mean(present.map((w) => w.seconds));
+  // A process without its window would leave its CPU out but not its acks.
+  if (present.length === 0 || present.length < windows.length || ackRps <= 0) return 'n/a';
+  const acks = ackRps * loadSeconds;
   const all = present.reduce((sum, w) => sum + w.cpuSeconds, 0);
   const main = present.every((w) => typeof w.mainThreadCpuSeconds === 'number') ? present.reduce((sum, w) => sum + (w.mainThreadCpuSeconds ?? 0), 0) : undefined;
   return `${main === undefined ? 'n/a' : whole((main * 1e6) / acks)} / ${whole((all * 1e6) / acks)}`;
@@ -232,7 +234,7 @@ async function measure(spec: SubjectSpec, servers: readonly ServerProcess[], pat
   };
   log(
     `  ${spec.id}: ${whole(ackRps)} acks/s, ${whole(figures.handledDuringLoadRps ?? NaN)} handled/s during load, drain ${drainSeconds === undefined ? `not done in ${settings.drainMaxSeconds} s (${unhandled} unhandled)` : `${fixed(drainSeconds, 2)} s`}, ` +
-      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms, longest GC pause ${delayUnderLoad.map(gcText).join(' / ')}, CPU per ack µs (main / all) ${cpuPerAckText(delayUnderLoad, ackRps)}`,
+      `p50 ${load.p50Ms} ms, p99 ${load.p99Ms} ms, non-204 ${nonAcks(load)}, event-loop p99 ${delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / ')} ms, longest GC pause ${delayUnderLoad.map(gcText).join(' / ')}, CPU per ack µs (main / all) ${cpuPerAckText(delayUnderLoad, ackRps, load.seconds)}`,
   );
   return figures;
 }
@@ -501,7 +503,7 @@ export async function run(options: GroupOptions): Promise<Section> {
     const eld = runs.map((f) => f.delayUnderLoad.map((w) => fixed(w?.p99Ms ?? NaN, 1)).join(' / '));
     const cpu = runs.map((f) => f.delayUnderLoad.map((w) => (w === undefined ? 'n/a' : `${Math.round((100 * w.cpuSeconds) / w.seconds)} %`)).join(' / '));
     const gc = runs.map((f) => f.delayUnderLoad.map(gcText).join(' / '));
-    const cpuPerAck = runs.map((f) => cpuPerAckText(f.delayUnderLoad, f.ackRps));
+    const cpuPerAck = runs.map((f) => cpuPerAckText(f.delayUnderLoad, f.ackRps, f.load.seconds));
     const vsJson = spec.kind === 'json' ? '1.00×' : times(ratio(ack, jsonRpsFor(spec)));
     const vsHand = spec.store === 'none' || spec.kind === 'handwritten' ? times(ratio(ack, handRpsFor(spec))) : '';
     const wrapped = spec.kind !== 'json' && runs.some((f) => f.load.wrapped) ? ' (pool wrapped: later requests were retries!)' : '';
@@ -560,7 +562,7 @@ export async function run(options: GroupOptions): Promise<Section> {
       target(
         `Inbox: ${store} with ${full.toLocaleString('en-US')} retained deliveries ≥ 0.9× the empty store (each to express.json() around it)`,
         `${times(r)} (${times(keptVsJson)} vs ${times(emptyVsJson)} of express.json(); ${whole(kept.ackRps)} vs ${whole(empty.ackRps)} acks/s; ` +
-          `CPU per ack, main / all, ${cpuPerAckText(kept.delayUnderLoad, kept.ackRps)} vs ${cpuPerAckText(empty.delayUnderLoad, empty.ackRps)} µs; ${handledText(kept)})`,
+          `CPU per ack, main / all, ${cpuPerAckText(kept.delayUnderLoad, kept.ackRps, kept.load.seconds)} vs ${cpuPerAckText(empty.delayUnderLoad, empty.ackRps, empty.load.seconds)} µs; ${handledText(kept)})`,
         short !== undefined || !Number.isFinite(r) ? undefined : r >= 0.9 && drainedInTime(kept),
         short,
       ),

@@ -44,7 +44,9 @@ if (dir && isMainThread) {
       return (usage.user + usage.system) / 1e6;
     }
     try {
-      const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' ');
+      // After the thread's name, which may itself hold ") ".
+      const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100;
     } catch {
       return null;

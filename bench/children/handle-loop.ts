@@ -38,7 +38,7 @@ async function openPostgres(): Promise<StoreHandle> {
   };
 }
 
-/** The main thread's CPU time in µs (Linux before Node 23.9: clock ticks of 10 ms). */
+/** The main thread's CPU time in µs (Linux before Node 23.9: clock ticks of 10 ms); NaN where neither exists. */
 function mainThreadCpuUs(): number {
   // Node 23.9+ only; @types/node of Node 20 does not declare it.
   const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
@@ -46,8 +46,14 @@ function mainThreadCpuUs(): number {
     const usage = threadCpuUsage.call(process);
     return usage.user + usage.system;
   }
-  const fields = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  try {
+    // After the thread's name, which may itself hold ") ".
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 const storeHandle: StoreHandle | undefined =
@@ -73,42 +79,58 @@ async function step(): Promise<number> {
   return CONCURRENCY;
 }
 
-/** Resolves once `events` handlers have run (the worker dispatches after the acknowledgement). */
+/**
+ * Resolves once `events` handlers have run (the worker dispatches after the acknowledgement). Polls on
+ * a 1 ms timer, not setImmediate: the loop must not spin on the CPU it measures while a store on disk
+ * or a server is what it waits for.
+ */
 async function handled(events: number): Promise<void> {
-  while (counts.events + counts.errors < events) await new Promise((resolve) => setImmediate(resolve));
+  while (counts.events + counts.errors < events) await new Promise((resolve) => setTimeout(resolve, 1));
 }
 
-let warmed = 0;
-while (warmed < 2000) warmed += await step();
-await handled(warmed);
-const eventsBefore = counts.events;
-const allocationsFile = process.env.WEARHOOK_BENCH_ALLOCATIONS;
-const session = allocationsFile === undefined ? undefined : new Session();
-if (session !== undefined) {
-  session.connect();
-  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-}
-let count = 0;
-const cpuStart = mainThreadCpuUs();
-const start = performance.now();
-const end = start + seconds * 1000;
-while (performance.now() < end) {
-  for (let i = 0; i < 100 && count + warmed < POOL_SIZE; ) {
-    const n = await step();
-    count += n;
-    i += n;
+/** The measured loop; the store (and a PostgreSQL database) is closed whatever happens. */
+async function measure(): Promise<{ count: number; us: number; cpuUs: number }> {
+  let warmed = 0;
+  while (warmed < 2000) warmed += await step();
+  await handled(warmed);
+  const eventsBefore = counts.events;
+  const allocationsFile = process.env.WEARHOOK_BENCH_ALLOCATIONS;
+  const session = allocationsFile === undefined ? undefined : new Session();
+  if (session !== undefined) {
+    session.connect();
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
   }
-  if (pool !== undefined && count + warmed + CONCURRENCY > POOL_SIZE) break;
+  let count = 0;
+  const cpuStart = mainThreadCpuUs();
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  // With a pool, until its distinct deliveries run out (a later one would be a retry).
+  const poolLeft = () => pool === undefined || warmed + count + CONCURRENCY <= POOL_SIZE;
+  while (performance.now() < end && poolLeft()) {
+    for (let i = 0; i < 100 && poolLeft(); ) {
+      const n = await step();
+      count += n;
+      i += n;
+    }
+  }
+  await handled(eventsBefore + count);
+  const us = ((performance.now() - start) * 1000) / count;
+  const cpuUs = (mainThreadCpuUs() - cpuStart) / count;
+  if (session !== undefined && allocationsFile !== undefined) {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(allocationsFile, JSON.stringify(profile));
+    session.disconnect();
+  }
+  if (counts.invalid + counts.unknown + counts.errors > 0) throw new Error(`not all deliveries were valid: ${JSON.stringify(counts)}`);
+  return { count, us, cpuUs };
 }
-await handled(eventsBefore + count);
-const us = ((performance.now() - start) * 1000) / count;
-const cpuUs = (mainThreadCpuUs() - cpuStart) / count;
-if (session !== undefined && allocationsFile !== undefined) {
-  const { profile } = await session.post('HeapProfiler.stopSampling');
-  writeFileSync(allocationsFile, JSON.stringify(profile));
-  session.disconnect();
+
+let result: { count: number; us: number; cpuUs: number };
+try {
+  result = await measure();
+} finally {
+  await closeReceiver(receiver);
+  await storeHandle?.close();
 }
-if (counts.invalid + counts.unknown + counts.errors > 0) throw new Error(`not all deliveries were valid: ${JSON.stringify(counts)}`);
-await closeReceiver(receiver);
-await storeHandle?.close();
+const { count, us, cpuUs } = result;
 process.stdout.write(`${JSON.stringify({ provider, count, us, cpuUs, store: storeMode ?? 'none (pipeline alone)' })}\n`);

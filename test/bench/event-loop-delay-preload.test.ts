@@ -58,8 +58,12 @@ describe('the benchmark event-loop-delay preload', () => {
   it("reports the main thread's CPU time apart from the process's", () => {
     dir = mkdtempSync(join(tmpdir(), 'wearhook-preload-test-'));
     const app = join(dir, 'app-cpu.mjs');
-    // ~300 ms of work on the main thread, then a turn before exit.
-    writeFileSync(app, 'const end = Date.now() + 300;\nlet x = 0;\nwhile (Date.now() < end) x += Math.sqrt(x + 1);\nsetTimeout(() => process.exit(0), 10);\n');
+    // 300 ms of CPU on the main thread (counted in CPU, not wall time, which a busy machine stretches),
+    // then a turn before exit.
+    writeFileSync(
+      app,
+      'const start = process.cpuUsage();\nlet x = 0;\nconst used = () => { const u = process.cpuUsage(start); return (u.user + u.system) / 1000; };\nwhile (used() < 300) for (let i = 0; i < 1e5; i++) x += Math.sqrt(x + 1);\nsetTimeout(() => process.exit(0), 10);\n',
+    );
     execFileSync(process.execPath, [app], {
       env: { ...process.env, NODE_OPTIONS: `--import=${PRELOAD}`, WEARHOOK_BENCH_ELD_DIR: dir },
       stdio: 'ignore',
