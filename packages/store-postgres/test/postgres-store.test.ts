@@ -79,14 +79,30 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
       });
       return { pool, sent };
     };
-
-    it('splits the writes of one turn into batches of at most maxBatchRows rows', async () => {
+    /**
+     * A store on a recording pool in a schema of its own, migrated (its first statements are not
+     * recorded), dropped after `run`.
+     */
+    const withRecordingStore = async (
+      options: Omit<Parameters<typeof createPostgresStore>[0], 'pool' | 'schema' | 'connectionString'>,
+      run: (store: ReturnType<typeof createPostgresStore>, sent: string[]) => Promise<void>,
+    ) => {
       const schema = schemas.name();
       const { pool, sent } = recordingPool();
-      const store = createPostgresStore({ pool, schema, maxBatchRows: 5, maxCommitsInFlight: 1 });
+      const store = createPostgresStore({ ...options, pool, schema });
       try {
         await store.getRecords({ provider: 'vital', userId: 'warm-up' });
         sent.length = 0;
+        await run(store, sent);
+      } finally {
+        await store.close();
+        await pool.end();
+        await schemas.drop(schema);
+      }
+    };
+
+    it('splits the writes of one turn into batches of at most maxBatchRows rows', async () => {
+      await withRecordingStore({ maxBatchRows: 5, maxCommitsInFlight: 1 }, async (store, sent) => {
         const writes = [3, 2, 4, 1, 7, 1].map((n, w) =>
           store.upsertRecords('vital', Array.from({ length: n }, (_, i) => record(`w${w}r${i}`, 1, i))),
         );
@@ -94,20 +110,11 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         // 3+2 | 4+1 | 7 alone (one write is never split) | 1
         expect(sent.filter((text) => text.includes('INSERT INTO'))).toHaveLength(4);
         expect(await store.getRecords({ provider: 'vital', userId: 'batch-user' })).toHaveLength(18);
-      } finally {
-        await store.close();
-        await pool.end();
-        await schemas.drop(schema);
-      }
+      });
     });
 
     it('applies record upserts of one turn that share records in call order, each counting its own changes', async () => {
-      const schema = schemas.name();
-      const { pool, sent } = recordingPool();
-      const store = createPostgresStore({ pool, schema });
-      try {
-        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
-        sent.length = 0;
+      await withRecordingStore({}, async (store, sent) => {
         // All in one turn, so one batch: `a` is written three times, which one statement cannot do:
         // three statements in order, not a failed statement and a rerun write by write.
         const results = await Promise.all([
@@ -125,20 +132,11 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         ]);
         const batch = sent.slice(0, sent.indexOf('COMMIT') + 1);
         expect(batch.map((text) => text.trim().split(/\s/)[0])).toEqual(['BEGIN', 'INSERT', 'INSERT', 'INSERT', 'COMMIT']);
-      } finally {
-        await store.close();
-        await pool.end();
-        await schemas.drop(schema);
-      }
+      });
     });
 
     it('stores each body and record of a batch of any size exactly, sent as parameters of their own, with batch sizes sharing statements', async () => {
-      const schema = schemas.name();
-      const { pool, sent } = recordingPool();
-      const store = createPostgresStore({ pool, schema, maxCommitsInFlight: 1 });
-      try {
-        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
-        sent.length = 0;
+      await withRecordingStore({ maxCommitsInFlight: 1 }, async (store, sent) => {
         // What an array literal would have to escape: quotes, backslashes, braces, commas, NULL, blanks.
         const awkward = ['{"a":"q\\"uote"}', '{"b":"back\\\\slash"}', '{"c":"{,}"}', 'NULL', ' ', '{"d":"zażółć 😀"}'];
         for (const size of [1, 3, 4, 5, 17]) {
@@ -164,20 +162,11 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         expect((/ARRAY\[([^\]]*)\]/.exec(sent.find((text) => text.includes('INSERT INTO')) ?? '')?.[1] ?? '').split(',')).toHaveLength(4);
         const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
         expect(stored.filter((r) => r.key.startsWith('awkward-')).map((r) => r.data)).toEqual(data);
-      } finally {
-        await store.close();
-        await pool.end();
-        await schemas.drop(schema);
-      }
+      });
     });
 
     it('upserts more records in one call than a statement could take as parameters of their own', async () => {
-      const schema = schemas.name();
-      const { pool, sent } = recordingPool();
-      const store = createPostgresStore({ pool, schema });
-      try {
-        await store.getRecords({ provider: 'vital', userId: 'warm-up' });
-        sent.length = 0;
+      await withRecordingStore({}, async (store, sent) => {
         // Padded to 65,536 parameters of their own, this would be past PostgreSQL's 65,535.
         const many = 40_000;
         expect(many).toBeGreaterThan(MAX_TEXT_PARAMS);
@@ -188,11 +177,7 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         const stored = await store.getRecords({ provider: 'vital', userId: 'batch-user' });
         expect(stored).toHaveLength(many);
         expect(stored.find((r) => r.key === 'many-39999')?.data).toEqual({ i: 39_999, q: '"' });
-      } finally {
-        await store.close();
-        await pool.end();
-        await schemas.drop(schema);
-      }
+      });
     });
 
     it('rejects only the refused write when puts, completions and record upserts share a batch', async () => {
