@@ -17,12 +17,13 @@
 // With WEARHOOK_BENCH_CPU_PROF_DIR too, the first window cut starts V8's CPU profiler and the second
 // stops it, writing <that dir>/<pid>.load.cpuprofile: a profile of exactly the measured load
 // (`--cpu-prof` is not allowed in NODE_OPTIONS, and would profile start-up too).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import process from 'node:process';
 import { isMainThread } from 'node:worker_threads';
+import { threadCpuMicros } from '../lib/thread-cpu.mjs';
 
 const dir = process.env.WEARHOOK_BENCH_ELD_DIR;
 if (dir && isMainThread) {
@@ -34,23 +35,10 @@ if (dir && isMainThread) {
   let window = 0;
   let windowStart = performance.now();
   let cpuAtStart = process.cpuUsage();
-  // The main thread's own CPU time, apart from GC helper threads and libuv's pool: on a machine whose
-  // cores the load generator shares, it says what the app's JavaScript costs per request where
-  // throughput says mostly who got the cores. process.threadCpuUsage exists from Node 23.9; before it,
-  // Linux's /proc/thread-self/stat (utime and stime, in clock ticks of 10 ms); elsewhere null.
+  // The main thread's own CPU time (thread-cpu.mjs), in seconds; null where it cannot be read.
   const mainThreadCpuSeconds = () => {
-    if (typeof process.threadCpuUsage === 'function') {
-      const usage = process.threadCpuUsage();
-      return (usage.user + usage.system) / 1e6;
-    }
-    try {
-      // After the thread's name, which may itself hold ") ".
-      const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return null;
-    }
+    const micros = threadCpuMicros();
+    return micros === null ? null : micros / 1e6;
   };
   let threadCpuAtStart = mainThreadCpuSeconds();
   // Garbage-collection pauses in the same windows: event-loop delay under load is mostly these (a

@@ -9,12 +9,13 @@
 // handler has run: what persisting and dispatching cost per delivery, against `none` (handlers before
 // the acknowledgement). Also the main thread's CPU time per delivery: with a store on disk or a
 // server, the loop waits on them, so its time per delivery is mostly their latency.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { createPostgresStore } from '@wearhook/store-postgres';
 import { benchReceiver, bufferedRequest, closeReceiver, openStore, type StoreHandle } from '../lib/core-api.js';
 import { createBenchDatabase, DEFAULT_PG_ADMIN_URL } from '../lib/inbox-stores.js';
 import { distinctDeliveries, typicalDelivery, type Delivery, type ProviderId } from '../lib/fixtures.js';
+import { threadCpuMicros } from '../lib/thread-cpu.mjs';
 import { zstdReady } from '../lib/zstd.js';
 
 await zstdReady();
@@ -38,22 +39,9 @@ async function openPostgres(): Promise<StoreHandle> {
   };
 }
 
-/** The main thread's CPU time in µs (Linux before Node 23.9: clock ticks of 10 ms); NaN where neither exists. */
+/** The main thread's CPU time in µs (thread-cpu.mjs: ticks of 10 ms on Linux before Node 23.9); NaN where it cannot be read. */
 function mainThreadCpuUs(): number {
-  // Node 23.9+ only; @types/node of Node 20 does not declare it.
-  const threadCpuUsage = (process as { threadCpuUsage?: () => NodeJS.CpuUsage }).threadCpuUsage;
-  if (typeof threadCpuUsage === 'function') {
-    const usage = threadCpuUsage.call(process);
-    return usage.user + usage.system;
-  }
-  try {
-    // After the thread's name, which may itself hold ") ".
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return Number.NaN;
-  }
+  return threadCpuMicros() ?? Number.NaN;
 }
 
 const storeHandle: StoreHandle | undefined =
