@@ -83,7 +83,14 @@ export function startSqliteCheckpointer(
   } catch {
     return undefined;
   }
-  const worker = new Worker(WORKER_CODE, { eval: true, workerData: { driver: specifier, filename, intervalMs, walSizeLimitBytes } });
+  const worker = new Worker(WORKER_CODE, {
+    eval: true,
+    workerData: { driver: specifier, filename, intervalMs, walSizeLimitBytes },
+    // Node 22's warning that node:sqlite is experimental, once more from this thread (see
+    // withoutSqliteExperimentalWarning): this thread runs only the code above, so its experimental
+    // warnings are all that one.
+    execArgv: driver === 'node:sqlite' ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : undefined,
+  });
   // Checkpointing never keeps a process alive.
   worker.unref();
   let stopping = false;

@@ -76,12 +76,42 @@ async function importDriver(name: SqliteDriverName): Promise<SqliteDriver> {
   // A variable specifier: typings for node:sqlite exist only in newer @types/node, and the package
   // must stay a lazy, optional import so Node 22+ never loads it.
   const specifier: string = name;
-  const module = (await import(specifier)) as { DatabaseSync?: unknown };
+  const module = (await withoutSqliteExperimentalWarning(() => import(specifier))) as { DatabaseSync?: unknown };
   if (typeof module.DatabaseSync !== 'function') {
     throw new Error(`${name} does not export DatabaseSync.`);
   }
   const DatabaseSync = module.DatabaseSync as DatabaseConstructor;
   return { name, open: (filename) => new DatabaseSync(filename) };
+}
+
+/**
+ * Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" when `node:sqlite` is first
+ * loaded (Node 24 does not): in an app using wearhook's default store, a warning about wearhook's
+ * choice that the app can neither act on nor silence without hiding every other experimental warning.
+ * wearhook pins what it uses of that API with its own tests on Node 22.13, so that one warning is
+ * dropped while the module loads; every other warning passes through.
+ */
+export async function withoutSqliteExperimentalWarning<T>(load: () => Promise<T>): Promise<T> {
+  const emitWarning = process.emitWarning;
+  const filtered = function (warning: string | Error, ...rest: unknown[]): void {
+    if (isSqliteExperimentalWarning(warning, rest[0])) return;
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  process.emitWarning = filtered;
+  try {
+    return await load();
+  } finally {
+    // Not if someone else replaced it meanwhile (theirs wraps ours, or replaced it on purpose).
+    if (process.emitWarning === filtered) process.emitWarning = emitWarning;
+  }
+}
+
+/** `process.emitWarning(warning, type)` or `(warning, { type })`, as Node emits its experimental warnings. */
+function isSqliteExperimentalWarning(warning: string | Error, typeOrOptions: unknown): boolean {
+  const type = typeof typeOrOptions === 'string' ? typeOrOptions : (typeOrOptions as { type?: unknown } | undefined)?.type;
+  const message = typeof warning === 'string' ? warning : warning?.message;
+  const errorType = typeof warning === 'string' ? undefined : warning?.name;
+  return (type === 'ExperimentalWarning' || errorType === 'ExperimentalWarning') && typeof message === 'string' && message.startsWith('SQLite is an experimental feature');
 }
 
 /**

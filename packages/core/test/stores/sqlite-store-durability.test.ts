@@ -114,6 +114,13 @@ describe('SQLite store on disk', () => {
     }
   });
 
+  it("prints no warning that node:sqlite is experimental, from either of its threads (Node 22 prints one; the 22.13 lane is where this can fail)", () => {
+    const child = runFixture('open-and-put.ts', [filename]);
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ open: 'ok', put: 'ok' });
+    expect(child.stderr).not.toMatch(/ExperimentalWarning/);
+  });
+
   it('migrates once: reopening keeps data and schema', async () => {
     const first = await createSqliteStore({ filename });
     const delivery = newDelivery();
