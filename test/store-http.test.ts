@@ -93,6 +93,28 @@ describe.each(FRAMEWORKS)('the durable inbox over HTTP in $name', (framework) =>
     expect(handled).toEqual([`vital:${id}`]);
   });
 
+  it('handles a captured Vital delivery resent with its svix-id header sent twice once, not twice', async () => {
+    const store = createMemoryStore();
+    const receiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: 20 } });
+    receivers.push(receiver);
+    const handled: string[] = [];
+    receiver.onAny((event) => void handled.push(event.deliveryKey));
+    const server = await framework.serve(receiver as never);
+    servers.push(server);
+
+    const id = 'msg_store_http_repeated_header';
+    const captured = vitalTestDelivery('daily.data.sleep.created', { secret: VITAL_SECRET, id, timestamp: Math.floor(Date.now() / 1000) });
+    expect((await sendRaw(request(urlOf(server)).post(''), captured.body, captured.headers)).status).toBe(204);
+    await until(() => handled.length === 1);
+    // The same bytes and signature, the id header twice: the signature verifies against the id, which
+    // the key must be too (the joined "msg, msg" was once a new key, and the copy was handled again).
+    const { 'svix-id': _once, ...others } = captured.headers;
+    const resent = request(urlOf(server)).post('').set('svix-id', [id, id] as unknown as string);
+    expect((await sendRaw(resent, captured.body, others)).status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(handled).toEqual([`vital:${id}`]);
+  });
+
   it('answers 503 store_unavailable when the store rejects with StoreUnavailableError, and runs no handler', async () => {
     const store = failingStore(() => new StoreUnavailableError('disk full (simulated)'));
     const receiver = createThryveReceiver({ secret: THRYVE_SECRET, store, worker: { pollIntervalMs: 20 } });

@@ -17,6 +17,13 @@ describe('vitalDeliveryKey', () => {
     expect(vitalDeliveryKey({ 'svix-id': '', 'webhook-id': 'msg_white' }, body)).toBe('vital:msg_white');
   });
 
+  it('reads a repeated id as the signature check does: identical repeats are one id', () => {
+    // Node and Fetch Headers join a repeated header with ", "; some adapters pass arrays.
+    expect(vitalDeliveryKey({ 'svix-id': 'msg_a, msg_a' }, body)).toBe('vital:msg_a');
+    expect(vitalDeliveryKey({ 'svix-id': ['msg_a', 'msg_a'] }, body)).toBe('vital:msg_a');
+    expect(vitalDeliveryKey({ 'svix-id': ' msg_a ' }, body)).toBe('vital:msg_a');
+  });
+
   it('falls back to the SHA-256 of the decoded body without a message id', () => {
     expect(vitalDeliveryKey({}, Buffer.from('{}'))).toBe('vital:sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
     expect(vitalDeliveryKey({ 'svix-timestamp': '1614265330' }, body)).toBe(vitalDeliveryKey({}, Buffer.from(body)));
