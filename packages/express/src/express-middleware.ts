@@ -19,7 +19,15 @@ export function expressMiddleware<EventMap>(receiver: Receiver<EventMap>): Expre
       parsedBodyName: 'req.body',
       rawBodyName: 'req.rawBody',
     });
-    receiver.handle({ method: req.method, headers: req.headers, body }).then((response) => send(res, response), next);
+    receiver
+      .handle({ method: req.method, headers: req.headers, body })
+      .then((response) => {
+        // Another middleware may have answered meanwhile (a request timeout, say): writing then would
+        // throw ERR_HTTP_HEADERS_SENT. Anything `send` throws goes to Express's error handling below,
+        // never to an unhandled rejection, which ends the process.
+        if (!res.headersSent) send(res, response);
+      })
+      .catch(next);
   };
   return withSubscriptions(middleware, receiver);
 }
