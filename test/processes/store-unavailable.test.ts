@@ -217,6 +217,15 @@ describe('the Express example on SQLite when the disk is full', () => {
     expect(refusedInARow, 'the store never filled up').toBe(20);
     expect(app.hasExited(), app.stderr()).toBe(false);
     expect(app.stderr()).toMatch(/full|EFBIG|too large|I\/O error/i);
+    // Each 503 left a log line that says why, without the app subscribing onError for it.
+    const refusals = app
+      .stderr()
+      .split('\n')
+      // Whole lines only: stderr() keeps the last 20,000 characters, so the first may be cut.
+      .filter((line) => line.startsWith('{"level":') && line.includes('"delivery_refused"'))
+      .map((line) => JSON.parse(line) as { errorCode?: string; cause?: { message?: string } });
+    expect(refusals.length, app.stderr().slice(-2000)).toBeGreaterThan(0);
+    expect(refusals.at(-1), app.stderr().slice(-2000)).toMatchObject({ errorCode: 'store_unavailable', cause: { message: expect.stringMatching(/full|EFBIG|too large|I\/O error/i) } });
 
     // Read by a second connection while the app still runs: every 204 is in the file, no 503 is.
     const store = await createSqliteStore({ filename: db });

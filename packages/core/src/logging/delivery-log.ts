@@ -117,11 +117,31 @@ export class DeliveryLog {
 
   /**
    * A request answered with an error status. `errorCode` is the response's stable error code; the
-   * delivery key and type are given when known by then.
+   * delivery key and type are given when known by then. A 5xx also logs the error and what caused it
+   * on this side (the store driver's error behind store_unavailable, the exception behind
+   * internal_error): without it, an app that does not subscribe `onError` would never learn why
+   * deliveries fail. Names and messages only, no stacks.
    */
-  refused(request: { readonly provider: string; readonly status: number; readonly errorCode: string; readonly eventType?: string; readonly deliveryKey?: string }): void {
-    const level = request.status >= 500 ? 'error' : 'warn';
-    this.logger[level]({ code: LOG_CODES.refused, ...request }, `${request.provider} delivery refused with ${request.status} ${request.errorCode}`);
+  refused(
+    request: { readonly provider: string; readonly status: number; readonly errorCode: string; readonly eventType?: string; readonly deliveryKey?: string },
+    error?: unknown,
+  ): void {
+    const message = `${request.provider} delivery refused with ${request.status} ${request.errorCode}`;
+    if (request.status < 500) {
+      this.logger.warn({ code: LOG_CODES.refused, ...request }, message);
+      return;
+    }
+    if (error === undefined) {
+      this.logger.error({ code: LOG_CODES.refused, ...request }, message);
+      return;
+    }
+    const described = describeError(error);
+    const cause = error instanceof Error && error.cause !== undefined ? describeError(error.cause) : undefined;
+    const because = cause === undefined ? '' : ` (cause: ${cause.name}: ${cause.message})`;
+    this.logger.error(
+      { code: LOG_CODES.refused, ...request, error: described, ...(cause === undefined ? {} : { cause }) },
+      `${message}: ${described.message}${because}`,
+    );
   }
 }
 

@@ -14,7 +14,7 @@ export function logReportedError(log: DeliveryLog, event: ErrorEvent): void {
   if (phase === 'request') {
     const status = isWebhookError(error) ? error.status : 500;
     const errorCode = isWebhookError(error) ? error.code : 'internal_error';
-    log.refused({ provider, status, errorCode, eventType: event.eventType, deliveryKey: event.deliveryKey });
+    log.refused({ provider, status, errorCode, eventType: event.eventType, deliveryKey: event.deliveryKey }, error);
   } else if (phase === 'handler') {
     log.handlerFailure({ provider, eventType, deliveryKey }, error);
   } else {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryLog, LOG_CODES } from '../../src/logging/delivery-log.js';
 import { DriftCounter } from '../../src/logging/drift-counter.js';
 import { resolveLogger, silentLogger, stderrLogger, type WearhookLogger } from '../../src/logging/logger.js';
+import { WebhookError } from '../../src/errors/webhook-error.js';
+import { StoreUnavailableError } from '../../src/stores/store-unavailable-error.js';
 
 interface Entry {
   readonly level: 'info' | 'warn' | 'error';
@@ -65,6 +67,34 @@ describe('DeliveryLog', () => {
       ['error', LOG_CODES.refused],
     ]);
     expect(entries[1]?.object).toMatchObject({ status: 422, errorCode: 'unknown_event_type', deliveryKey: 'k' });
+  });
+
+  it('logs what made a 5xx refusal and its cause (names and messages, no stack), and neither for a 4xx', () => {
+    const { logger, entries } = recorder();
+    const log = new DeliveryLog(logger);
+    const driverError = new Error('database or disk is full');
+    log.refused({ provider: 'vital', status: 503, errorCode: 'store_unavailable' }, new StoreUnavailableError('The SQLite store could not commit.', { cause: driverError }));
+    log.refused({ provider: 'vital', status: 503, errorCode: 'too_many_bytes_in_flight' }, new WebhookError('too_many_bytes_in_flight', 'Too many bytes in flight.'));
+    log.refused({ provider: 'vital', status: 400, errorCode: 'invalid_json' }, new WebhookError('invalid_json', 'Not JSON.', { cause: new SyntaxError('Unexpected token') }));
+    expect(entries[0]).toEqual({
+      level: 'error',
+      object: {
+        code: LOG_CODES.refused,
+        provider: 'vital',
+        status: 503,
+        errorCode: 'store_unavailable',
+        error: { name: 'StoreUnavailableError', message: 'The SQLite store could not commit.' },
+        cause: { name: 'Error', message: 'database or disk is full' },
+      },
+      message: 'vital delivery refused with 503 store_unavailable: The SQLite store could not commit. (cause: Error: database or disk is full)',
+    });
+    expect(entries[1]).toMatchObject({ level: 'error', message: 'vital delivery refused with 503 too_many_bytes_in_flight: Too many bytes in flight.' });
+    expect(entries[1]?.object).not.toHaveProperty('cause');
+    expect(entries[2]).toEqual({
+      level: 'warn',
+      object: { code: LOG_CODES.refused, provider: 'vital', status: 400, errorCode: 'invalid_json' },
+      message: 'vital delivery refused with 400 invalid_json',
+    });
   });
 
   it('logs a handler failure with the error name and message but not its stack', () => {
