@@ -4,6 +4,11 @@ import { decodedTooLarge, malformedEncoding } from './body-errors.js';
 type Options = zlib.ZlibOptions & zlib.BrotliOptions & { params?: Record<number, number> };
 type SyncDecode = (input: Buffer, options: Options) => Buffer;
 type AsyncDecode = (input: Buffer, options: Options, callback: (error: Error | null, result: Buffer) => void) => void;
+/** What node:zlib's one-shot decoders return with `info: true`: the output and how much input they read. */
+interface DecodedWithInfo {
+  readonly buffer: Buffer;
+  readonly engine: { readonly bytesWritten: number };
+}
 
 /** One node:zlib decompressor, in its one-shot synchronous and thread-pool forms. */
 export interface ZlibDecoder {
@@ -42,28 +47,49 @@ export async function decodeWithZlib(
   maxBytes: number,
   reportedLimit = maxBytes,
 ): Promise<Buffer> {
-  let output: Buffer | undefined;
+  let decoded: DecodedWithInfo | undefined;
   if (input.length <= SYNC_OUTPUT_BUDGET) {
     const budget = Math.min(maxBytes, SYNC_OUTPUT_BUDGET);
     try {
-      output = decoder.sync(input, { ...decoder.options, maxOutputLength: Math.max(budget, 1) });
+      decoded = decodeSync(decoder, input, { ...decoder.options, maxOutputLength: Math.max(budget, 1) });
     } catch (error) {
       if (!isOutputTooLarge(error) || budget >= maxBytes) throw toWebhookError(error, decoder, reportedLimit);
     }
   }
-  if (output === undefined) {
+  if (decoded === undefined) {
     const options = { ...decoder.options, maxOutputLength: Math.max(maxBytes, 1), chunkSize: ASYNC_CHUNK_SIZE };
     try {
-      output = await new Promise<Buffer>((resolve, reject) => {
-        decoder.async(input, options, (error, result) => (error ? reject(error) : resolve(result)));
-      });
+      decoded = await decodeAsync(decoder, input, options);
     } catch (error) {
       throw toWebhookError(error, decoder, reportedLimit);
     }
   }
   // maxOutputLength must be at least 1, so a limit of 0 is enforced here.
-  if (output.length > maxBytes) throw decodedTooLarge(reportedLimit);
-  return output;
+  if (decoded.buffer.length > maxBytes) throw decodedTooLarge(reportedLimit);
+  return wholeInputRead(decoded, input, decoder);
+}
+
+function decodeSync(decoder: ZlibDecoder, input: Buffer, options: Options): DecodedWithInfo {
+  return decoder.sync(input, { ...options, info: true }) as unknown as DecodedWithInfo;
+}
+
+function decodeAsync(decoder: ZlibDecoder, input: Buffer, options: Options): Promise<DecodedWithInfo> {
+  return new Promise((resolve, reject) => {
+    decoder.async(input, { ...options, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as DecodedWithInfo)));
+  });
+}
+
+/**
+ * The output, once the decoder read all of the input. Inflate, brotli and zstd in node:zlib stop at the
+ * end of their stream and ignore what follows, so bytes appended to a signed body went unnoticed: the
+ * digits of Thryve's X-HMAC-Timestamp, moved from the header to the end of a deflate or br body, kept
+ * the HMAC (over body and timestamp) valid while the timestamp window, checked only when the header is
+ * there, was skipped. Data after the end of the stream is 400 `malformed_encoding`.
+ */
+function wholeInputRead(decoded: DecodedWithInfo, input: Buffer, decoder: ZlibDecoder): Buffer {
+  const unread = input.length - decoded.engine.bytesWritten;
+  if (unread > 0) throw malformedEncoding(decoder.coding, `${unread} bytes after the end of the compressed data`);
+  return decoded.buffer;
 }
 
 /**
@@ -78,15 +104,14 @@ export async function decodeWithZlibExact(decoder: ZlibDecoder, input: Buffer, s
   // maxOutputLength must be at least 1 and chunkSize at least 64. One byte of room past `size` lets the
   // decompressor finish inside the first output buffer, instead of allocating a second one to find out.
   const options = { ...decoder.options, maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size + 1, 64) };
+  let decoded: DecodedWithInfo;
   try {
-    if (size <= SYNC_OUTPUT_BUDGET) return decoder.sync(input, options);
-    return await new Promise<Buffer>((resolve, reject) => {
-      decoder.async(input, options, (error, result) => (error ? reject(error) : resolve(result)));
-    });
+    decoded = size <= SYNC_OUTPUT_BUDGET ? decodeSync(decoder, input, options) : await decodeAsync(decoder, input, options);
   } catch (error) {
     if (isOutputTooLarge(error)) throw malformedEncoding(decoder.coding, 'declared content size does not match the data', error);
     throw toWebhookError(error, decoder, size);
   }
+  return wholeInputRead(decoded, input, decoder);
 }
 
 /**

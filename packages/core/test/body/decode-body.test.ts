@@ -131,5 +131,24 @@ describe('decodeBody refusals', () => {
       const error = await expectWebhookError(decodeBody(payload, coding, LIMIT), 'malformed_encoding');
       expect(error.message).not.toContain('endUserId');
     });
+
+    // Inflate, brotli and zstd in node:zlib stop at the end of their stream and ignore what follows:
+    // a signed body with a timestamp's digits appended still decoded, and still verified (see
+    // packages/core/test/receiver/appended-timestamp.test.ts).
+    it('bytes after the end of the compressed data, on both the synchronous and the thread-pool path: 400 malformed_encoding', async () => {
+      for (const body of [wire, encodeWith(coding, samplePayload(SYNC_OUTPUT_BUDGET + 1000))]) {
+        for (const extra of ['1764550000', '\n', '\u0000']) {
+          const error = await expectWebhookError(decodeBody(Buffer.concat([body, Buffer.from(extra)]), coding, 4 * LIMIT), 'malformed_encoding');
+          expect(error.status).toBe(400);
+        }
+      }
+    });
+  });
+});
+
+describe('decodeBody of concatenated streams', () => {
+  it('decodes gzip members one after another, as gzip allows', async () => {
+    const twice = Buffer.concat([zlib.gzipSync(payload), zlib.gzipSync(payload)]);
+    expect((await decodeBody(twice, 'gzip', LIMIT)).equals(Buffer.concat([payload, payload]))).toBe(true);
   });
 });
