@@ -93,6 +93,10 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
   try {
     await client.query('BEGIN');
     try {
+      // Index builds on a large table take longer than the store pool's statement_timeout; its
+      // lock_timeout stays, so an ALTER that cannot get its lock soon fails (and is retried by the next
+      // call) instead of queueing every query on the table behind it.
+      await client.query('SET LOCAL statement_timeout = 0');
       // Keyed by the schema the tables land in, however it was named: `{}` and `{ schema: 'public' }`
       // are the same tables, and two locks let two instances create them at once (23505).
       await client.query("SELECT pg_advisory_xact_lock(hashtext('wearhook:migrate:' || coalesce($1, current_schema())))", [options.schema ?? null]);

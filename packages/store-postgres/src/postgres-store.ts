@@ -59,6 +59,34 @@ export interface PostgresStoreOptions {
   readonly maxCommitsInFlight?: number;
 }
 
+/**
+ * Server-side limits on the store's own pool, so a delivery gets 503 within a provider's deadline
+ * rather than no answer: without them, an insert waiting on a row another instance's open transaction
+ * holds (that instance frozen or cut off between BEGIN and COMMIT) waited until TCP keepalive noticed,
+ * about two hours, and its whole batch with it.
+ * - `lock_timeout`: a write waits at most 1 s for a lock; the batch is then rerun with a savepoint per
+ *   write, so only the blocked write fails (after ~2 s in all) and the others commit.
+ * - `idle_in_transaction_session_timeout`: the server ends a session that holds a transaction open
+ *   without a statement for 10 s (a frozen instance), releasing its locks.
+ * - `statement_timeout`: nothing the store runs takes seconds; 30 s catches a stuck one. Migrations lift
+ *   it for their own transaction (index builds on large tables).
+ * Set with SET on each new connection, not as startup parameters, which PgBouncer refuses unless told
+ * to ignore them. One given in `poolConfig` wins (0 turns it off); a `pool` you pass keeps its own.
+ */
+const SESSION_LIMITS = {
+  lock_timeout: 1_000,
+  idle_in_transaction_session_timeout: 10_000,
+  statement_timeout: 30_000,
+} as const;
+
+/** The SET statements for the limits `poolConfig` leaves to the store; undefined when it sets them all. */
+function sessionLimits(poolConfig: pg.PoolConfig | undefined): string | undefined {
+  const sets = Object.entries(SESSION_LIMITS)
+    .filter(([name]) => (poolConfig as Record<string, unknown> | undefined)?.[name] === undefined)
+    .map(([name, ms]) => `SET ${name} = ${ms}`);
+  return sets.length === 0 ? undefined : sets.join('; ');
+}
+
 /** A `WebhookStore` in PostgreSQL, for many app instances sharing one inbox. */
 export interface PostgresStore extends WebhookStore {
   /** The pool in use, e.g. to share it with the app. */
@@ -82,10 +110,15 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
       max: 10,
       connectionTimeoutMillis: 5_000,
       idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       ...options.poolConfig,
     });
   if (ownsPool) {
     pool.on('error', options.onPoolError ?? ((error) => console.error('[wearhook] idle PostgreSQL connection failed:', error)));
+    const limits = sessionLimits(options.poolConfig);
+    // Queued on the new connection before any query of the store's; a failure shows on that query.
+    if (limits !== undefined) pool.on('connect', (client) => void client.query(limits).catch(() => {}));
   }
   const names = sqlNames(options.schema);
   const { deliveries: D, records: R } = names;

@@ -63,6 +63,55 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
     }
   });
 
+  describe('bounded waits', () => {
+    it('sets lock, idle-in-transaction and statement timeouts on its own connections, unless poolConfig sets them', async () => {
+      const schema = schemas.name();
+      const own = createPostgresStore({ connectionString: url, schema });
+      const configured = createPostgresStore({ connectionString: url, schema, poolConfig: { lock_timeout: 2_500 } });
+      try {
+        const show = async (store: typeof own, name: string) => Object.values((await store.pool.query(`SHOW ${name}`)).rows[0] as object)[0];
+        expect(await show(own, 'lock_timeout')).toBe('1s');
+        expect(await show(own, 'idle_in_transaction_session_timeout')).toBe('10s');
+        expect(await show(own, 'statement_timeout')).toBe('30s');
+        expect(await show(configured, 'lock_timeout')).toBe('2500ms');
+        expect(await show(configured, 'statement_timeout')).toBe('30s');
+      } finally {
+        await Promise.all([own.close(), configured.close()]);
+        await schemas.drop(schema);
+      }
+    });
+
+    it("fails a write blocked by another session's lock within seconds, and commits the rest of its batch", async () => {
+      const schema = schemas.name();
+      const store = createPostgresStore({ connectionString: url, schema });
+      // Another instance, frozen between BEGIN and COMMIT while it holds a delivery's row.
+      const frozen = new pg.Client({ connectionString: url });
+      try {
+        const [blocked, free] = [newDelivery(), newDelivery()];
+        await store.putIfAbsent(blocked);
+        await store.putIfAbsent(free);
+        const claimed = await store.claim({ workerId: 'w', leaseMs: 60_000, limit: 2 });
+        const idOf = (key: string) => claimed.find((d) => d.deliveryKey === key)!.id;
+        await frozen.connect();
+        await frozen.query('BEGIN');
+        await frozen.query(`SELECT 1 FROM ${JSON.stringify(schema)}.wearhook_deliveries WHERE delivery_key = $1 FOR UPDATE`, [blocked.deliveryKey]);
+        const started = Date.now();
+        // One turn, so one batch.
+        const outcomes = await Promise.allSettled([store.complete(idOf(blocked.deliveryKey), 'w'), store.complete(idOf(free.deliveryKey), 'w')]);
+        const seconds = (Date.now() - started) / 1000;
+        expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { name: 'StoreUnavailableError', status: 503 } });
+        expect(outcomes[1]).toEqual({ status: 'fulfilled', value: true });
+        // 1 s of lock_timeout in the batch, 1 s more when the blocked write is rerun alone.
+        expect(seconds).toBeLessThan(5);
+        expect((await store.get(free.provider, free.deliveryKey))?.state).toBe('completed');
+      } finally {
+        await frozen.end().catch(() => {});
+        await store.close();
+        await schemas.drop(schema);
+      }
+    });
+  });
+
   describe('one statement per batch', () => {
     const record = (key: string, version: number, data: unknown) => ({ kind: 'vital.sleep', userId: 'batch-user', key, version, data });
     /** A pool whose clients record the text of every statement they send. */
