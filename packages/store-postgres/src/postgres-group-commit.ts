@@ -184,8 +184,9 @@ export class PostgresGroupCommit {
         else write.reject(unavailable(write.operation, outcome.error));
       }
     } catch (error) {
-      if (!(await rolledBack(client))) broken = error instanceof Error ? error : new Error(String(error));
-      rejectAll(batch, error instanceof WriteFailed ? error.cause : error);
+      const cause = error instanceof WriteFailed ? error.cause : error;
+      if (!(await rolledBack(client)) || preparedStatementsLost(cause)) broken = cause instanceof Error ? cause : new Error(String(cause));
+      rejectAll(batch, cause);
     } finally {
       client.off('error', onError);
       // A connection in an unknown state is destroyed, not reused.
@@ -343,7 +344,18 @@ async function commit(client: pg.PoolClient, fault: CommitFault | undefined, wri
 /** An error the server reported for one statement (it has a SQLSTATE), so the connection is usable. */
 function isStatementError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57|53|58|XX)/.test(code);
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|57|53|58|XX)/.test(code) && !preparedStatementsLost(error);
+}
+
+/**
+ * A prepared statement missing (26000) or already there (42P05): node-postgres remembers which names
+ * it prepared on a connection, so once the server forgot them (`DEALLOCATE ALL` or `DISCARD ALL` run
+ * by other code on a shared pool) every later batch on that connection failed. Such a connection is
+ * destroyed, and the pool replaces it.
+ */
+function preparedStatementsLost(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '26000' || code === '42P05';
 }
 
 async function rolledBack(client: pg.PoolClient): Promise<boolean> {

@@ -112,6 +112,24 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
     });
   });
 
+  it('recovers when the server forgot its prepared statements (DEALLOCATE ALL on its connection)', async () => {
+    const schema = schemas.name();
+    const store = createPostgresStore({ connectionString: url, schema, poolConfig: { max: 1 } });
+    try {
+      // Prepares the insert on the pool's one connection, then makes the server forget it there.
+      await store.putIfAbsent(newDelivery());
+      await store.pool.query('DEALLOCATE ALL');
+      // The write that meets the forgotten statement may fail (503, the provider retries); the ones after it must not.
+      await store.putIfAbsent(newDelivery()).catch(() => undefined);
+      const later = newDelivery();
+      expect(await store.putIfAbsent(later)).toMatchObject({ inserted: true });
+      expect((await store.get(later.provider, later.deliveryKey))?.state).toBe('pending');
+    } finally {
+      await store.close();
+      await schemas.drop(schema);
+    }
+  });
+
   describe('one statement per batch', () => {
     const record = (key: string, version: number, data: unknown) => ({ kind: 'vital.sleep', userId: 'batch-user', key, version, data });
     /** A pool whose clients record the text of every statement they send. */
