@@ -259,7 +259,10 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
       const lastRound = new Map<string, number>();
       return inputs.map((input) => {
         const identities = input.records.map((record) => recordIdentity(input.provider, record));
-        const round = Math.max(-1, ...identities.map((identity) => lastRound.get(identity) ?? -1)) + 1;
+        // A loop, not Math.max(...spread): one call with hundreds of thousands of arguments overflows the stack.
+        let latest = -1;
+        for (const identity of identities) latest = Math.max(latest, lastRound.get(identity) ?? -1);
+        const round = latest + 1;
         for (const identity of identities) lastRound.set(identity, round);
         return round;
       });
