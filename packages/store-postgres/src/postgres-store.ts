@@ -4,6 +4,7 @@ import {
   StoreUnavailableError,
   commitFaultFromEnvironment,
   isStorableLabel,
+  isStorableRecordsQuery,
   newDeliveryRow,
   prepareRecords,
   unstorableLabel,
@@ -440,6 +441,7 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
 
     getRecords: (recordQuery: { readonly provider: ProviderName; readonly userId: string; readonly kind?: string }) =>
       guard('read records', async () => {
+        if (!isStorableRecordsQuery(recordQuery, { forbidNul: true })) return [];
         const { rows } = await query(
           `SELECT * FROM ${R} WHERE provider = $1 AND user_id = $2 AND ($3::text IS NULL OR kind = $3)
            ORDER BY kind, key`,

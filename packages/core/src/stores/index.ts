@@ -19,7 +19,7 @@ export { StoreUnavailableError, isStoreUnavailableError } from './store-unavaila
 export { outranks, prepareRecords, type PreparedRecord, type RecordRank } from './record-versioning.js';
 export { createMemoryStore } from './memory-store.js';
 export { createSqliteStore, type SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
-export { isStorableLabel, unstorableLabel } from './storable-labels.js';
+export { isStorableLabel, isStorableRecordsQuery, unstorableLabel } from './storable-labels.js';
 export { newDeliveryRow, type NewDeliveryRow } from './delivery-row.js';
 /** Test-only fault injection for store implementations; inert unless NODE_ENV=test (see test-faults.ts). */
 export { commitFaultFromEnvironment, type CommitFault } from './test-faults.js';

@@ -14,7 +14,7 @@ import { migrateSqlite, SchemaVersionError } from './sqlite-migrations.js';
 import { offloadDurability, type OffloadedDurability } from './sqlite-durability.js';
 import { isBusy, SqliteGroupCommit, type SqliteGroupCommitOptions } from './sqlite-group-commit.js';
 import { StoreUnavailableError } from './store-unavailable-error.js';
-import { isStorableLabel, unstorableLabel } from './storable-labels.js';
+import { isStorableLabel, isStorableRecordsQuery, unstorableLabel } from './storable-labels.js';
 import { commitFaultFromEnvironment } from './test-faults.js';
 import {
   DEFAULT_BODY_RETENTION_MS,
@@ -294,6 +294,7 @@ function openStore(
 
     getRecords: (query: { readonly provider: ProviderName; readonly userId: string; readonly kind?: string }) =>
       read('read records', () => {
+        if (!isStorableRecordsQuery(query, { forbidNul: true })) return [];
         const rows =
           query.kind === undefined
             ? sql.recordsOfUser.all({ provider: query.provider, user_id: query.userId })

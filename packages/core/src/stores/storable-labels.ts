@@ -30,6 +30,15 @@ export function isStorableLabel(label: string, { forbidNul = false } = {}): bool
   return !LONE_SURROGATE.test(label) && !(forbidNul && label.includes('\u0000'));
 }
 
+/**
+ * Whether a records query names a user and kind that could have been stored. One that could not
+ * matches nothing: a driver would send its lossy spelling (U+FFFD for an unpaired surrogate), which a
+ * real user id may hold.
+ */
+export function isStorableRecordsQuery(query: { readonly userId: string; readonly kind?: string }, options: { readonly forbidNul?: boolean } = {}): boolean {
+  return isStorableLabel(query.userId, options) && (query.kind === undefined || isStorableLabel(query.kind, options));
+}
+
 const LONE_SURROGATES = /\p{Surrogate}/gu;
 
 /**

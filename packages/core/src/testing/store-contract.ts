@@ -605,6 +605,20 @@ export function describeWebhookStoreContract(
         expect(await store.upsertRecords('vital', [record('k', 1, 'pair', { userId: 'u\ud83d\ude00' })])).toEqual({ applied: 1 });
       });
 
+      it("finds nothing for a user or kind that cannot be stored exactly, not the records of its lossy spelling", async () => {
+        // A driver would send an unpaired surrogate as U+FFFD, which a real user id may hold.
+        expect(await store.upsertRecords('vital', [record('k', 1, 'real', { userId: 'u\ufffd', kind: 'kind\ufffd' })])).toEqual({ applied: 1 });
+        for (const query of [
+          { provider: 'vital' as const, userId: 'u\ud800' },
+          { provider: 'vital' as const, userId: 'u\u0000' },
+          { provider: 'vital' as const, userId: 'u\ufffd', kind: 'kind\udc00' },
+          { provider: 'vital' as const, userId: 'u\ufffd', kind: 'kind\u0000' },
+        ]) {
+          expect(await store.getRecords(query), JSON.stringify(query)).toEqual([]);
+        }
+        expect((await store.getRecords({ provider: 'vital', userId: 'u\ufffd' })).map((r) => r.data)).toEqual(['real']);
+      });
+
       it('keeps identities apart whose parts would run together (user, kind, key joined by any separator)', async () => {
         const joined = [
           record('c', 1, 'kind b:, key c', { kind: 'b:', userId: 'a' }),
