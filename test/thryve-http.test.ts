@@ -88,6 +88,18 @@ describe.each(FRAMEWORKS)('Thryve over HTTP in $name', (framework) => {
     expectError(await post(harness, delivery.body, { ...delivery.headers, 'content-encoding': 'compress' }), 415, 'unsupported_content_encoding');
   });
 
+  it('answers an empty and an unparsable Content-Type as every framework does: accepted, and 415 from wearhook, logged', async () => {
+    const harness = await start(framework);
+    const delivery = thryveDelivery(EPOCH_CREATE);
+    // Empty is taken as absent (Thryve's Content-Type is not part of what it signs).
+    expect((await post(harness, delivery.body, { ...delivery.headers, 'content-type': '' })).status).toBe(204);
+    const unparsable = thryveDelivery({ ...EPOCH_CREATE, endUserId: 'unparsable-content-type' });
+    expectError(await post(harness, unparsable.body, { ...unparsable.headers, 'content-type': 'json' }), 415, 'unsupported_media_type');
+    // The refusal reached onError (and so the log), not only the framework.
+    expect(harness.errors.map((e) => e.error)).toContainEqual(expect.objectContaining({ code: 'unsupported_media_type' }));
+    expect(harness.events).toHaveLength(1);
+  });
+
   it('answers 400 to a corrupt zstd stream, to bad JSON and to JSON without an envelope', async () => {
     const harness = await start(framework);
     const corrupt = Buffer.from(thryveDelivery(EPOCH_CREATE).body);
