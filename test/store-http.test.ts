@@ -43,6 +43,7 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 
 function expectStoreUnavailable(response: request.Response): void {
   expect(response.status).toBe(503);
+  expect(response.headers['retry-after']).toBe('5');
   expect(response.headers['content-type']).toMatch(/^application\/json/);
   expect(JSON.parse(response.text)).toEqual({ error: { code: 'store_unavailable', message: expect.any(String) } });
 }
