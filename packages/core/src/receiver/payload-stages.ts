@@ -45,20 +45,16 @@ export function classify(pipeline: ReceiverPipeline<unknown>, received: Received
   }
   const quarantine = quarantined(provider, received, verdict);
   // Strict mode refuses gate failures and unknown types only, never drift (`refusedInStrictMode`).
-  if (pipeline.strict && refusedInStrictMode(verdict)) refuse(quarantine);
+  if (pipeline.strict && refusedInStrictMode(verdict)) refuse(provider.name, quarantine);
   return { received, quarantine };
 }
 
-function refuse(delivery: QuarantinedDelivery): never {
+function refuse(providerName: string, delivery: QuarantinedDelivery): never {
   if (delivery.kind === 'unknown') {
-    throw new WebhookError('unknown_event_type', `Event type ${quoteShort(delivery.type)} is not one this provider is known to send.`);
+    // Not the type itself: error bodies never echo the payload (the log line has it).
+    throw new WebhookError('unknown_event_type', `The event type is not one ${providerName} is known to send (strict mode refuses unknown types).`);
   }
   const first = delivery.event.issues[0];
   const where = first === undefined ? '' : ` First problem: ${first.path} ${first.message}.`;
   throw new WebhookError('invalid_payload', `The ${delivery.type} payload does not match its schema.${where}`);
-}
-
-/** Event types come from the payload: quote them, and cut them short so an error body never carries much of it. */
-function quoteShort(value: string): string {
-  return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
 }

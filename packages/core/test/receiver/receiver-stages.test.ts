@@ -98,6 +98,9 @@ describe('payload stages', () => {
     const unknown = received({ type: 'event.data.other' });
     expect(classify(pipeline, unknown).quarantine?.kind).toBe('unknown');
     expect(() => classify(strictPipeline, unknown)).toThrow(expect.objectContaining({ code: 'unknown_event_type' }));
+    // The error body never echoes the payload, the type included.
+    const sneaky = received({ type: 'event.data.<script>' });
+    expect(() => classify(strictPipeline, sneaky)).toThrow(expect.objectContaining({ message: expect.not.stringContaining('script') }));
     const invalid = received({ payload: { type: 'event.data.epoch.create' } });
     expect(classify(pipeline, invalid).quarantine?.kind).toBe('invalid');
     expect(() => classify(strictPipeline, invalid)).toThrow(expect.objectContaining({ code: 'invalid_payload' }));
