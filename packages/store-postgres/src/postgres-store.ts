@@ -103,6 +103,8 @@ export interface PostgresStore extends WebhookStore {
  */
 export function createPostgresStore(options: PostgresStoreOptions = {}): PostgresStore {
   const ownsPool = options.pool === undefined;
+  const limits = sessionLimits(options.poolConfig);
+  const theirOnConnect = options.poolConfig?.onConnect;
   const pool =
     options.pool ??
     new pg.Pool({
@@ -114,12 +116,15 @@ export function createPostgresStore(options: PostgresStoreOptions = {}): Postgre
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
       ...options.poolConfig,
+      // Awaited by the pool before it hands the new connection out (a query queued from the 'connect'
+      // event instead made pg 8 print a deprecation warning); if it fails, so does that checkout.
+      onConnect: async (client) => {
+        if (limits !== undefined) await client.query(limits);
+        await theirOnConnect?.(client);
+      },
     });
   if (ownsPool) {
     pool.on('error', options.onPoolError ?? ((error) => console.error('[wearhook] idle PostgreSQL connection failed:', error)));
-    const limits = sessionLimits(options.poolConfig);
-    // Queued on the new connection before any query of the store's; a failure shows on that query.
-    if (limits !== undefined) pool.on('connect', (client) => void client.query(limits).catch(() => {}));
   }
   const names = sqlNames(options.schema);
   const { deliveries: D, records: R } = names;
