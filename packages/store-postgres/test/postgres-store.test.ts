@@ -67,7 +67,12 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
     it('sets lock, idle-in-transaction and statement timeouts on its own connections, unless poolConfig sets them', async () => {
       const schema = schemas.name();
       const own = createPostgresStore({ connectionString: url, schema });
-      const configured = createPostgresStore({ connectionString: url, schema, poolConfig: { lock_timeout: 2_500 } });
+      const connected: string[] = [];
+      const configured = createPostgresStore({
+        connectionString: url,
+        schema,
+        poolConfig: { lock_timeout: 2_500, onConnect: async (client) => void connected.push(String((await client.query('SHOW lock_timeout')).rows[0].lock_timeout)) },
+      });
       try {
         const show = async (store: typeof own, name: string) => Object.values((await store.pool.query(`SHOW ${name}`)).rows[0] as object)[0];
         expect(await show(own, 'lock_timeout')).toBe('1s');
@@ -75,6 +80,9 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         expect(await show(own, 'statement_timeout')).toBe('30s');
         expect(await show(configured, 'lock_timeout')).toBe('2500ms');
         expect(await show(configured, 'statement_timeout')).toBe('30s');
+        // The app's own onConnect runs too, after the store's settings.
+        expect(connected.length).toBeGreaterThan(0);
+        expect(new Set(connected)).toEqual(new Set(['2500ms']));
       } finally {
         await Promise.all([own.close(), configured.close()]);
         await schemas.drop(schema);
