@@ -5,7 +5,7 @@ import { vitalTestDelivery } from '@wearhook/core/testing';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendRaw } from './support/send-raw.js';
-import { FRAMEWORKS, close, urlOf } from './support/servers.js';
+import { FRAMEWORKS, close, urlOf, type Framework } from './support/servers.js';
 import { EPOCH_CREATE, THRYVE_SECRET, thryveDelivery } from './support/thryve-delivery.js';
 
 // The durable inbox seen over HTTP, in every framework: a duplicate of a stored delivery is
@@ -48,6 +48,17 @@ function expectStoreUnavailable(response: request.Response): void {
   expect(JSON.parse(response.text)).toEqual({ error: { code: 'store_unavailable', message: expect.any(String) } });
 }
 
+/** A Vital receiver on a memory store, served by `framework`, and the delivery keys its handlers saw. */
+async function serveVitalWithStore(framework: Framework): Promise<{ server: Server; handled: string[] }> {
+  const receiver = createVitalReceiver({ secret: VITAL_SECRET, store: createMemoryStore(), worker: { pollIntervalMs: 20 } });
+  receivers.push(receiver);
+  const handled: string[] = [];
+  receiver.onAny((event) => void handled.push(event.deliveryKey));
+  const server = await framework.serve(receiver as never);
+  servers.push(server);
+  return { server, handled };
+}
+
 describe.each(FRAMEWORKS)('the durable inbox over HTTP in $name', (framework) => {
   it('acknowledges a duplicate Thryve delivery with 204 and handles it once (memory store)', async () => {
     const store = createMemoryStore();
@@ -74,13 +85,7 @@ describe.each(FRAMEWORKS)('the durable inbox over HTTP in $name', (framework) =>
   });
 
   it('acknowledges a duplicate Vital delivery (same svix-id, new signature) with 204 and handles it once', async () => {
-    const store = createMemoryStore();
-    const receiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: 20 } });
-    receivers.push(receiver);
-    const handled: string[] = [];
-    receiver.onAny((event) => void handled.push(event.deliveryKey));
-    const server = await framework.serve(receiver as never);
-    servers.push(server);
+    const { server, handled } = await serveVitalWithStore(framework);
 
     const id = 'msg_store_http_duplicate';
     const now = Math.floor(Date.now() / 1000);
@@ -95,13 +100,7 @@ describe.each(FRAMEWORKS)('the durable inbox over HTTP in $name', (framework) =>
   });
 
   it('handles a captured Vital delivery resent with its svix-id header sent twice once, not twice', async () => {
-    const store = createMemoryStore();
-    const receiver = createVitalReceiver({ secret: VITAL_SECRET, store, worker: { pollIntervalMs: 20 } });
-    receivers.push(receiver);
-    const handled: string[] = [];
-    receiver.onAny((event) => void handled.push(event.deliveryKey));
-    const server = await framework.serve(receiver as never);
-    servers.push(server);
+    const { server, handled } = await serveVitalWithStore(framework);
 
     const id = 'msg_store_http_repeated_header';
     const captured = vitalTestDelivery('daily.data.sleep.created', { secret: VITAL_SECRET, id, timestamp: Math.floor(Date.now() / 1000) });
