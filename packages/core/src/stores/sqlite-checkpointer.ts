@@ -29,7 +29,22 @@ export interface SqliteCheckpointer {
 const WORKER_CODE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { statSync } = require('node:fs');
-const { DatabaseSync } = require(workerData.driver);
+// Node 22's warning that node:sqlite is experimental, once more from this thread: dropped while the
+// driver loads, as on the main thread (withoutSqliteExperimentalWarning). Not with execArgv: given
+// execArgv, Node refuses a worker whose app runs with process-wide flags (--max-old-space-size).
+const emitWarning = process.emitWarning;
+process.emitWarning = function (warning, ...rest) {
+  const type = typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type;
+  const message = typeof warning === 'string' ? warning : warning && warning.message;
+  if (type === 'ExperimentalWarning' && typeof message === 'string' && message.startsWith('SQLite is an experimental feature')) return;
+  return emitWarning.call(process, warning, ...rest);
+};
+let DatabaseSync;
+try {
+  ({ DatabaseSync } = require(workerData.driver));
+} finally {
+  process.emitWarning = emitWarning;
+}
 const TRUNCATE_WAIT_MS = 50;
 const MAX_TRUNCATE_PAUSE_MS = 60000;
 let truncatePauseMs = 0;
@@ -86,10 +101,6 @@ export function startSqliteCheckpointer(
   const worker = new Worker(WORKER_CODE, {
     eval: true,
     workerData: { driver: specifier, filename, intervalMs, walSizeLimitBytes },
-    // Node 22's warning that node:sqlite is experimental, once more from this thread (see
-    // withoutSqliteExperimentalWarning): this thread runs only the code above, so its experimental
-    // warnings are all that one.
-    execArgv: driver === 'node:sqlite' ? [...process.execArgv, '--disable-warning=ExperimentalWarning'] : undefined,
   });
   // Checkpointing never keeps a process alive.
   worker.unref();

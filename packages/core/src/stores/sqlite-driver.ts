@@ -86,7 +86,7 @@ async function importDriver(name: SqliteDriverName): Promise<SqliteDriver> {
 
 /**
  * Node 22 prints "ExperimentalWarning: SQLite is an experimental feature" when `node:sqlite` is first
- * loaded (Node 24 does not): in an app using wearhook's default store, a warning about wearhook's
+ * loaded (so does Node 24 before 24.15): in an app using wearhook's default store, a warning about wearhook's
  * choice that the app can neither act on nor silence without hiding every other experimental warning.
  * wearhook pins what it uses of that API with its own tests on Node 22.13, so that one warning is
  * dropped while the module loads; every other warning passes through.

@@ -15,12 +15,12 @@ import { INSERTED, newDelivery } from '../../src/testing/store-contract.js';
 function runFixture(
   name: string,
   args: string[],
-  options: { uid?: number; gid?: number; node?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { uid?: number; gid?: number; node?: string; nodeFlags?: string[]; env?: NodeJS.ProcessEnv } = {},
 ) {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const script = fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-  const { node = process.execPath, ...rest } = options;
-  return spawnSync(node, ['--import', tsx, script, ...args], { encoding: 'utf8', ...rest });
+  const { node = process.execPath, nodeFlags = [], ...rest } = options;
+  return spawnSync(node, [...nodeFlags, '--import', tsx, script, ...args], { encoding: 'utf8', ...rest });
 }
 
 /**
@@ -119,6 +119,12 @@ describe('SQLite store on disk', () => {
     expect(child.status, child.stderr).toBe(0);
     expect(JSON.parse(child.stdout)).toEqual({ open: 'ok', put: 'ok' });
     expect(child.stderr).not.toMatch(/ExperimentalWarning/);
+  });
+
+  it('opens in an app started with process-wide Node flags, which a worker given execArgv refuses', () => {
+    const child = runFixture('open-and-put.ts', [filename], { nodeFlags: ['--max-old-space-size=512', '--stack-size=2000'] });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({ open: 'ok', put: 'ok' });
   });
 
   it('migrates once: reopening keeps data and schema', async () => {
