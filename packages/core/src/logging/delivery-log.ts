@@ -117,10 +117,11 @@ export class DeliveryLog {
 
   /**
    * A request answered with an error status. `errorCode` is the response's stable error code; the
-   * delivery key and type are given when known by then. A 5xx also logs the error and what caused it
-   * on this side (the store driver's error behind store_unavailable, the exception behind
-   * internal_error): without it, an app that does not subscribe `onError` would never learn why
-   * deliveries fail. Names and messages only, no stacks.
+   * delivery key and type are given when known by then. A 5xx also logs the error's message (wearhook's
+   * own words) and what caused it on this side, by name and code only (`ERR_SQLITE_ERROR` 13 "database
+   * or disk is full", a SQLSTATE, `EFBIG`): without it, an app that does not subscribe `onError` would
+   * never learn why deliveries fail. Not the cause's message, which a custom store's driver may fill
+   * with the SQL and its values, the delivery's body among them.
    */
   refused(
     request: { readonly provider: string; readonly status: number; readonly errorCode: string; readonly eventType?: string; readonly deliveryKey?: string },
@@ -136,13 +137,28 @@ export class DeliveryLog {
       return;
     }
     const described = describeError(error);
-    const cause = error instanceof Error && error.cause !== undefined ? describeError(error.cause) : undefined;
-    const because = cause === undefined ? '' : ` (cause: ${cause.name}: ${cause.message})`;
+    const cause = error instanceof Error && error.cause !== undefined ? identifyError(error.cause) : undefined;
+    const because = cause === undefined ? '' : ` (cause: ${Object.values(cause).join(' ')})`;
     this.logger.error(
       { code: LOG_CODES.refused, ...request, error: described, ...(cause === undefined ? {} : { cause }) },
       `${message}: ${described.message}${because}`,
     );
   }
+}
+
+/**
+ * An error by what identifies it and never carries data: its name, and the codes drivers and Node
+ * attach (`code`: a Node or SQLite code, a SQLSTATE; SQLite's `errcode` and `errstr`, the fixed text
+ * of that code).
+ */
+function identifyError(error: unknown): Readonly<Record<string, string | number>> {
+  if (!(error instanceof Error)) return { name: typeof error };
+  const identified: Record<string, string | number> = { name: error.name };
+  for (const field of ['code', 'errcode', 'errstr'] as const) {
+    const value = (error as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'number') identified[field] = typeof value === 'string' ? value.slice(0, 100) : value;
+  }
+  return identified;
 }
 
 function describeError(error: unknown): { readonly name: string; readonly message: string } {

@@ -69,10 +69,14 @@ describe('DeliveryLog', () => {
     expect(entries[1]?.object).toMatchObject({ status: 422, errorCode: 'unknown_event_type', deliveryKey: 'k' });
   });
 
-  it('logs what made a 5xx refusal and its cause (names and messages, no stack), and neither for a 4xx', () => {
+  it("logs what made a 5xx refusal, its cause by name and code only (a driver's message may hold the body), and neither for a 4xx", () => {
     const { logger, entries } = recorder();
     const log = new DeliveryLog(logger);
-    const driverError = new Error('database or disk is full');
+    const driverError = Object.assign(new Error("INSERT INTO deliveries VALUES ('{\"user\":\"u-1\",\"heart_rate\":72}') - disk full"), {
+      code: 'ERR_SQLITE_ERROR',
+      errcode: 13,
+      errstr: 'database or disk is full',
+    });
     log.refused({ provider: 'vital', status: 503, errorCode: 'store_unavailable' }, new StoreUnavailableError('The SQLite store could not commit.', { cause: driverError }));
     log.refused({ provider: 'vital', status: 503, errorCode: 'too_many_bytes_in_flight' }, new WebhookError('too_many_bytes_in_flight', 'Too many bytes in flight.'));
     log.refused({ provider: 'vital', status: 400, errorCode: 'invalid_json' }, new WebhookError('invalid_json', 'Not JSON.', { cause: new SyntaxError('Unexpected token') }));
@@ -84,10 +88,11 @@ describe('DeliveryLog', () => {
         status: 503,
         errorCode: 'store_unavailable',
         error: { name: 'StoreUnavailableError', message: 'The SQLite store could not commit.' },
-        cause: { name: 'Error', message: 'database or disk is full' },
+        cause: { name: 'Error', code: 'ERR_SQLITE_ERROR', errcode: 13, errstr: 'database or disk is full' },
       },
-      message: 'vital delivery refused with 503 store_unavailable: The SQLite store could not commit. (cause: Error: database or disk is full)',
+      message: 'vital delivery refused with 503 store_unavailable: The SQLite store could not commit. (cause: Error ERR_SQLITE_ERROR 13 database or disk is full)',
     });
+    expect(JSON.stringify(entries)).not.toContain('heart_rate');
     expect(entries[1]).toMatchObject({ level: 'error', message: 'vital delivery refused with 503 too_many_bytes_in_flight: Too many bytes in flight.' });
     expect(entries[1]?.object).not.toHaveProperty('cause');
     expect(entries[2]).toEqual({
