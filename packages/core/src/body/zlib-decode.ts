@@ -80,15 +80,16 @@ function decodeAsync(decoder: ZlibDecoder, input: Buffer, options: Options): Pro
 }
 
 /**
- * The output, once the decoder read all of the input. Inflate, brotli and zstd in node:zlib stop at the
- * end of their stream and ignore what follows, so bytes appended to a signed body went unnoticed: the
- * digits of Thryve's X-HMAC-Timestamp, moved from the header to the end of a deflate or br body, kept
- * the HMAC (over body and timestamp) valid while the timestamp window, checked only when the header is
- * there, was skipped. Data after the end of the stream is 400 `malformed_encoding`.
+ * The output, once the decoder read all of the input. Inflate and brotli in node:zlib stop at the end
+ * of their stream and ignore what follows, so bytes appended to a signed body went unnoticed: the digits
+ * of Thryve's X-HMAC-Timestamp, moved from the header to the end of a deflate or br body, kept the HMAC
+ * (over body and timestamp) valid while the timestamp window, checked only when the header is there,
+ * was skipped. Data after the end of the stream is 400 `malformed_encoding`; zero bytes are not (gzip
+ * tools pad with them, and node:zlib accepts them after a gzip member on purpose).
  */
 function wholeInputRead(decoded: DecodedWithInfo, input: Buffer, decoder: ZlibDecoder): Buffer {
-  const unread = input.length - decoded.engine.bytesWritten;
-  if (unread > 0) throw malformedEncoding(decoder.coding, `${unread} bytes after the end of the compressed data`);
+  const rest = input.subarray(decoded.engine.bytesWritten);
+  if (rest.some((byte) => byte !== 0)) throw malformedEncoding(decoder.coding, `${rest.length} bytes after the end of the compressed data`);
   return decoded.buffer;
 }
 

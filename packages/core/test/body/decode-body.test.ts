@@ -137,7 +137,7 @@ describe('decodeBody refusals', () => {
     // packages/core/test/receiver/appended-timestamp.test.ts).
     it('bytes after the end of the compressed data, on both the synchronous and the thread-pool path: 400 malformed_encoding', async () => {
       for (const body of [wire, encodeWith(coding, samplePayload(SYNC_OUTPUT_BUDGET + 1000))]) {
-        for (const extra of ['1764550000', '\n', '\u0000']) {
+        for (const extra of ['1764550000', '\n', '\u0000\u0000x']) {
           const error = await expectWebhookError(decodeBody(Buffer.concat([body, Buffer.from(extra)]), coding, 4 * LIMIT), 'malformed_encoding');
           expect(error.status).toBe(400);
         }
@@ -150,5 +150,15 @@ describe('decodeBody of concatenated streams', () => {
   it('decodes gzip members one after another, as gzip allows', async () => {
     const twice = Buffer.concat([zlib.gzipSync(payload), zlib.gzipSync(payload)]);
     expect((await decodeBody(twice, 'gzip', LIMIT)).equals(Buffer.concat([payload, payload]))).toBe(true);
+  });
+
+  it.each(CODINGS)('%s: accepts zero bytes after the end of the stream, as gzip tools pad', async (coding) => {
+    const padded = Buffer.concat([encodeWith(coding, payload), Buffer.alloc(16)]);
+    if (coding === 'zstd') {
+      // zstd's frame scan refuses any trailing bytes, zeros too: stricter, and nothing pads zstd.
+      await expectWebhookError(decodeBody(padded, coding, LIMIT), 'malformed_encoding');
+    } else {
+      expect((await decodeBody(padded, coding, LIMIT)).equals(payload)).toBe(true);
+    }
   });
 });
