@@ -54,7 +54,11 @@ function refuse(providerName: string, delivery: QuarantinedDelivery): never {
     // Not the type itself: error bodies never echo the payload (the log line has it).
     throw new WebhookError('unknown_event_type', `The event type is not one ${providerName} is known to send (strict mode refuses unknown types).`);
   }
+  // The first problem goes to onError as the cause, not into the response: its path holds the payload's
+  // own key names, and error bodies never echo the payload.
   const first = delivery.event.issues[0];
-  const where = first === undefined ? '' : ` First problem: ${first.path} ${first.message}.`;
-  throw new WebhookError('invalid_payload', `The ${delivery.type} payload does not match its schema.${where}`);
+  const count = delivery.event.issues.length;
+  throw new WebhookError('invalid_payload', `The ${delivery.type} payload does not match its schema (${count} ${count === 1 ? 'problem' : 'problems'}).`, {
+    cause: first === undefined ? undefined : new Error(`First problem: ${first.path} ${first.message}.`),
+  });
 }

@@ -104,6 +104,18 @@ describe('payload stages', () => {
     const invalid = received({ payload: { type: 'event.data.epoch.create' } });
     expect(classify(pipeline, invalid).quarantine?.kind).toBe('invalid');
     expect(() => classify(strictPipeline, invalid)).toThrow(expect.objectContaining({ code: 'invalid_payload' }));
+    // The path names the payload's own keys: for onError (the cause), not for the response body.
+    const oddKey = received({ payload: { ...received().payload as object, data: { '<key>': 1 } } });
+    const refusal = (() => {
+      try {
+        classify(strictPipeline, oddKey);
+      } catch (error) {
+        return error as Error;
+      }
+      return undefined;
+    })();
+    expect(refusal?.message).not.toContain('/');
+    expect(String((refusal?.cause as Error | undefined)?.message)).toMatch(/^First problem: \//);
   });
 });
 
