@@ -29,14 +29,27 @@ describe('@wearhook/fastify in an app', () => {
     const thryve = fastifyThryve({ secret: THRYVE_SECRET });
     const seen: number[] = [];
     thryve.on('event.data.epoch.create', (event) => void seen.push(event.points.length));
+    // The app's own hooks (authentication, rate limits, IP lists) run on the webhook route too.
+    const hooks: string[] = [];
+    fastify.addHook('onRequest', async (request) => void hooks.push(`onRequest ${request.url}`));
+    fastify.addHook('preHandler', async (request) => void hooks.push(`preHandler ${request.url}`));
     await fastify.register(thryve, { path: '/webhooks/thryve' });
     // The app's own JSON route keeps Fastify's parser: the plugin's catch-all is encapsulated.
     fastify.post('/api/echo', async (request) => ({ got: request.body }));
     await fastify.listen({ port: 0, host: '127.0.0.1' });
     closers.push(() => fastify.close());
     const { port } = fastify.server.address() as { port: number };
-    return { url: (path: string) => `http://127.0.0.1:${port}${path}`, seen };
+    return { url: (path: string) => `http://127.0.0.1:${port}${path}`, seen, hooks };
   }
+
+  it("runs the app's hooks on the webhook route, the ones after parsing too", async () => {
+    const { url, hooks } = await app();
+    const delivery = thryveDelivery(EPOCH_CREATE);
+    // An empty Content-Type, which Fastify 5 would answer itself, before any hook after onRequest.
+    const response = await postRaw(url('/webhooks/thryve'), delivery.body, { ...delivery.headers, 'content-type': '' });
+    expect(response.status).toBe(204);
+    expect(hooks).toEqual(['onRequest /webhooks/thryve', 'preHandler /webhooks/thryve']);
+  });
 
   it("takes deliveries above Fastify's 1 MiB default bodyLimit, up to wearhook's limit", async () => {
     const { url, seen } = await app();
