@@ -71,8 +71,9 @@ export interface PostgresStoreOptions {
  *   without a statement for 10 s (a frozen instance), releasing its locks.
  * - `statement_timeout`: nothing the store runs takes seconds; 30 s catches a stuck one. Migrations lift
  *   it for their own transaction (index builds on large tables).
- * Set with SET on each new connection, not as startup parameters, which PgBouncer refuses unless told
- * to ignore them. One given in `poolConfig` wins (0 turns it off); a `pool` you pass keeps its own.
+ * Each is set on a new connection only where the server has none (0): a value from the role, the
+ * database, PGOPTIONS or the connection string's `options` stands, and so does one in `poolConfig`.
+ * Session settings, not startup parameters, which PgBouncer refuses unless told to ignore them.
  */
 const SESSION_LIMITS = {
   lock_timeout: 1_000,
@@ -80,12 +81,13 @@ const SESSION_LIMITS = {
   statement_timeout: 30_000,
 } as const;
 
-/** The SET statements for the limits `poolConfig` leaves to the store; undefined when it sets them all. */
+/** The statement that sets the limits `poolConfig` leaves to the store; undefined when it sets them all. */
 function sessionLimits(poolConfig: pg.PoolConfig | undefined): string | undefined {
-  const sets = Object.entries(SESSION_LIMITS)
+  const limits = Object.entries(SESSION_LIMITS)
     .filter(([name]) => (poolConfig as Record<string, unknown> | undefined)?.[name] === undefined)
-    .map(([name, ms]) => `SET ${name} = ${ms}`);
-  return sets.length === 0 ? undefined : sets.join('; ');
+    .map(([name, ms]) => `('${name}', '${ms}')`);
+  if (limits.length === 0) return undefined;
+  return `SELECT set_config(name, value, false) FROM (VALUES ${limits.join(', ')}) AS limits (name, value) WHERE current_setting(name) = '0'`;
 }
 
 /** A `WebhookStore` in PostgreSQL, for many app instances sharing one inbox. */

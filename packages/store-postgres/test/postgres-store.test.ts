@@ -83,6 +83,16 @@ describe.skipIf(server === undefined)('PostgreSQL store', () => {
         // The app's own onConnect runs too, after the store's settings.
         expect(connected.length).toBeGreaterThan(0);
         expect(new Set(connected)).toEqual(new Set(['2500ms']));
+        // One the server already has (here from the connection string's options) stands.
+        const fromUrl = new URL(url);
+        fromUrl.searchParams.set('options', '-c statement_timeout=45000');
+        const withOptions = createPostgresStore({ connectionString: fromUrl.toString(), schema });
+        try {
+          expect(await show(withOptions, 'statement_timeout')).toBe('45s');
+          expect(await show(withOptions, 'lock_timeout')).toBe('1s');
+        } finally {
+          await withOptions.close();
+        }
       } finally {
         await Promise.all([own.close(), configured.close()]);
         await schemas.drop(schema);
