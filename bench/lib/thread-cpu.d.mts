@@ -1,2 +1,2 @@
-/** The calling thread's own CPU time in µs (see main-thread-cpu.mjs); null where it cannot be read. */
+/** The calling thread's own CPU time in µs (see thread-cpu.mjs); null where it cannot be read. */
 export function threadCpuMicros(): number | null;

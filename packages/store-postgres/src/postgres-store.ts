@@ -92,7 +92,7 @@ function sessionLimits(poolConfig: pg.PoolConfig | undefined): string | undefine
 
 /** A `WebhookStore` in PostgreSQL, for many app instances sharing one inbox. */
 export interface PostgresStore extends WebhookStore {
-  /** The pool in use, e.g. to share it with the app. */
+  /** The pool in use, e.g. to share it with the app (its own pool's connections carry the store's session limits). */
   readonly pool: pg.Pool;
 }
 
