@@ -38,8 +38,8 @@ export function fastifyPlugin<EventMap>(receiver: Receiver<EventMap>): FastifyWe
       // No body (no Content-Type and no length): Fastify skips the parsers; the raw stream is empty.
       const stream = (request.body as Readable | undefined) ?? request.raw;
       const contentType = setAside.get(request.raw);
-      const headers = contentType === undefined ? request.headers : { ...request.headers, 'content-type': contentType };
-      const response = await receiver.handle({ method: request.method, headers, body: { kind: 'stream', stream } });
+      if (contentType !== undefined) request.headers['content-type'] = contentType;
+      const response = await receiver.handle({ method: request.method, headers: request.headers, body: { kind: 'stream', stream } });
       reply.code(response.status).headers(response.headers);
       return reply.send(response.body);
     });
@@ -53,7 +53,8 @@ const setAside = new WeakMap<IncomingMessage, string>();
 /**
  * Fastify 5 answers an empty or unparsable Content-Type itself, before any parser (its own 415 body,
  * nothing in wearhook's log), where wearhook accepts the first and refuses the second with the response
- * contract's 415. So Fastify is shown one it accepts, and wearhook gets the one that was sent.
+ * contract's 415. So Fastify is shown one it accepts until its parsing is done, and the handler puts the
+ * one that was sent back for wearhook.
  */
 async function setContentTypeAside(request: FastifyRequest): Promise<void> {
   const contentType = request.headers['content-type'];

@@ -51,13 +51,13 @@ export async function decodeWithZlib(
   if (input.length <= SYNC_OUTPUT_BUDGET) {
     const budget = Math.min(maxBytes, SYNC_OUTPUT_BUDGET);
     try {
-      decoded = decodeSync(decoder, input, { ...decoder.options, maxOutputLength: Math.max(budget, 1) });
+      decoded = decodeSync(decoder, input, { ...decoder.options, maxOutputLength: Math.max(budget, 1), info: true as const });
     } catch (error) {
       if (!isOutputTooLarge(error) || budget >= maxBytes) throw toWebhookError(error, decoder, reportedLimit);
     }
   }
   if (decoded === undefined) {
-    const options = { ...decoder.options, maxOutputLength: Math.max(maxBytes, 1), chunkSize: ASYNC_CHUNK_SIZE };
+    const options = { ...decoder.options, maxOutputLength: Math.max(maxBytes, 1), chunkSize: ASYNC_CHUNK_SIZE, info: true as const };
     try {
       decoded = await decodeAsync(decoder, input, options);
     } catch (error) {
@@ -69,13 +69,14 @@ export async function decodeWithZlib(
   return wholeInputRead(decoded, input, decoder);
 }
 
-function decodeSync(decoder: ZlibDecoder, input: Buffer, options: Options): DecodedWithInfo {
-  return decoder.sync(input, { ...options, info: true }) as unknown as DecodedWithInfo;
+/** `options` with `info: true`: node:zlib then returns the output with how much input it read. */
+function decodeSync(decoder: ZlibDecoder, input: Buffer, options: Options & { info: true }): DecodedWithInfo {
+  return decoder.sync(input, options) as unknown as DecodedWithInfo;
 }
 
-function decodeAsync(decoder: ZlibDecoder, input: Buffer, options: Options): Promise<DecodedWithInfo> {
+function decodeAsync(decoder: ZlibDecoder, input: Buffer, options: Options & { info: true }): Promise<DecodedWithInfo> {
   return new Promise((resolve, reject) => {
-    decoder.async(input, { ...options, info: true }, (error, result) => (error ? reject(error) : resolve(result as unknown as DecodedWithInfo)));
+    decoder.async(input, options, (error, result) => (error ? reject(error) : resolve(result as unknown as DecodedWithInfo)));
   });
 }
 
@@ -104,7 +105,7 @@ function wholeInputRead(decoded: DecodedWithInfo, input: Buffer, decoder: ZlibDe
 export async function decodeWithZlibExact(decoder: ZlibDecoder, input: Buffer, size: number): Promise<Buffer> {
   // maxOutputLength must be at least 1 and chunkSize at least 64. One byte of room past `size` lets the
   // decompressor finish inside the first output buffer, instead of allocating a second one to find out.
-  const options = { ...decoder.options, maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size + 1, 64) };
+  const options = { ...decoder.options, maxOutputLength: Math.max(size, 1), chunkSize: Math.max(size + 1, 64), info: true as const };
   let decoded: DecodedWithInfo;
   try {
     decoded = size <= SYNC_OUTPUT_BUDGET ? decodeSync(decoder, input, options) : await decodeAsync(decoder, input, options);

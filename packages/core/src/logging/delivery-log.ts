@@ -128,12 +128,8 @@ export class DeliveryLog {
     error?: unknown,
   ): void {
     const message = `${request.provider} delivery refused with ${request.status} ${request.errorCode}`;
-    if (request.status < 500) {
-      this.logger.warn({ code: LOG_CODES.refused, ...request }, message);
-      return;
-    }
-    if (error === undefined) {
-      this.logger.error({ code: LOG_CODES.refused, ...request }, message);
+    if (request.status < 500 || error === undefined) {
+      this.logger[request.status < 500 ? 'warn' : 'error']({ code: LOG_CODES.refused, ...request }, message);
       return;
     }
     const described = describeError(error);

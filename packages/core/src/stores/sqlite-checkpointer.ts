@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { SqliteDriverName } from './sqlite-driver.js';
+import { SQLITE_EXPERIMENTAL_WARNING, type SqliteDriverName } from './sqlite-driver.js';
 
 /**
  * Checkpoints a WAL database from a second connection on a worker thread, so the store's own
@@ -36,7 +36,7 @@ const emitWarning = process.emitWarning;
 process.emitWarning = function (warning, ...rest) {
   const type = typeof rest[0] === 'string' ? rest[0] : rest[0] && rest[0].type;
   const message = typeof warning === 'string' ? warning : warning && warning.message;
-  if (type === 'ExperimentalWarning' && typeof message === 'string' && message.startsWith('SQLite is an experimental feature')) return;
+  if (type === 'ExperimentalWarning' && typeof message === 'string' && message.startsWith(${JSON.stringify(SQLITE_EXPERIMENTAL_WARNING)})) return;
   return emitWarning.call(process, warning, ...rest);
 };
 let DatabaseSync;

@@ -106,12 +106,15 @@ export async function withoutSqliteExperimentalWarning<T>(load: () => Promise<T>
   }
 }
 
+/** How Node's warning about node:sqlite begins (the checkpointer's worker filters it too). */
+export const SQLITE_EXPERIMENTAL_WARNING = 'SQLite is an experimental feature';
+
 /** `process.emitWarning(warning, type)` or `(warning, { type })`, as Node emits its experimental warnings. */
 function isSqliteExperimentalWarning(warning: string | Error, typeOrOptions: unknown): boolean {
   const type = typeof typeOrOptions === 'string' ? typeOrOptions : (typeOrOptions as { type?: unknown } | undefined)?.type;
   const message = typeof warning === 'string' ? warning : warning?.message;
   const errorType = typeof warning === 'string' ? undefined : warning?.name;
-  return (type === 'ExperimentalWarning' || errorType === 'ExperimentalWarning') && typeof message === 'string' && message.startsWith('SQLite is an experimental feature');
+  return (type === 'ExperimentalWarning' || errorType === 'ExperimentalWarning') && typeof message === 'string' && message.startsWith(SQLITE_EXPERIMENTAL_WARNING);
 }
 
 /**
